@@ -1,0 +1,7 @@
+/**
+ * Result: what parsers return instead of throwing (STYLE 2.3 rule 2).
+ */
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): { ok: true; value: T } => ({ ok: true, value });
+export const err = <E>(error: E): { ok: false; error: E } => ({ ok: false, error });
