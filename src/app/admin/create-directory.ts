@@ -1,0 +1,55 @@
+/**
+ * Creates a directory for an organization and its first SCIM bearer token. The token is
+ * returned here once; only its hash is stored.
+ */
+import { ServiceError } from '../../domain/errors.js';
+import { PROVIDERS, type Directory, type Provider } from '../../domain/model.js';
+import { scimBaseUrl, type AppContext } from '../context.js';
+import { issueSecret } from '../secrets.js';
+
+export interface CreatedDirectory {
+  directory: Directory;
+  scimBaseUrl: string;
+  token: string;
+}
+
+const DEFAULT_NAMES: Record<Provider, string> = { okta: 'Okta', entra: 'Microsoft Entra ID', generic: 'SCIM 2.0' };
+
+export async function createDirectory(
+  ctx: AppContext,
+  input: { organizationId: string; provider: string; name?: string },
+): Promise<CreatedDirectory> {
+  if (!PROVIDERS.includes(input.provider as Provider)) {
+    throw new ServiceError('invalid_value', `provider must be one of ${PROVIDERS.join(', ')} (got "${input.provider}")`);
+  }
+  const provider = input.provider as Provider;
+  const at = ctx.clock.now().toISOString();
+  const secret = issueSecret();
+  const directory: Directory = {
+    id: ctx.ids.next('dir'),
+    organizationId: input.organizationId,
+    name: input.name?.trim() || DEFAULT_NAMES[provider],
+    provider,
+    status: 'active',
+    createdAt: at,
+    updatedAt: at,
+  };
+  await ctx.store.transaction(async (tx) => {
+    if (!(await tx.organizations.findById(input.organizationId))) {
+      throw new ServiceError('not_found', `organization ${input.organizationId} does not exist`);
+    }
+    await tx.directories.insert(directory);
+    await tx.tokens.insert({
+      id: ctx.ids.next('tok'),
+      directoryId: directory.id,
+      tokenSha256: secret.sha256,
+      prefix: secret.displayPrefix,
+      createdAt: at,
+      expiresAt: null,
+      revokedAt: null,
+      lastUsedAt: null,
+      lastUsedIp: null,
+    });
+  });
+  return { directory, scimBaseUrl: scimBaseUrl(ctx.settings, directory.id), token: secret.secret };
+}

@@ -1,0 +1,22 @@
+/** What every use case receives: the store, time, identifiers and the settings they obey. */
+import type { Clock } from '../domain/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Store } from './ports.js';
+
+export interface AppSettings {
+  /** Public base URL, no trailing slash: SCIM locations are `${publicUrl}/scim/v2/<directoryId>/...`. */
+  publicUrl: string;
+  /** How long a rotated-out SCIM token keeps working. */
+  tokenGraceMs: number;
+  /** Largest `count` a list request may ask for. */
+  maxPageSize: number;
+}
+
+export interface AppContext {
+  store: Store;
+  clock: Clock;
+  ids: IdGenerator;
+  settings: AppSettings;
+}
+
+export const scimBaseUrl = (settings: AppSettings, directoryId: string): string => `${settings.publicUrl}/scim/v2/${directoryId}`;

@@ -1,0 +1,131 @@
+/**
+ * The storage ports the use cases need, shaped by what they do (not generic CRUD). Every
+ * method that touches tenant data takes the directory id first: tenancy is in the signature.
+ */
+import type { EventType, NewEvent } from '../domain/events.js';
+import type {
+  Directory,
+  DirectoryStatus,
+  GroupMember,
+  Organization,
+  ScimToken,
+  StoredGroup,
+  StoredUser,
+} from '../domain/model.js';
+import type { Filter } from '../scim/types.js';
+
+export interface Page {
+  /** 0-based offset (SCIM startIndex - 1). */
+  offset: number;
+  /** Maximum rows; 0 asks for the total only. */
+  limit: number;
+}
+
+export interface ListResult<T> {
+  total: number;
+  items: T[];
+}
+
+export interface OrganizationRepository {
+  insert(org: Organization): Promise<void>;
+  findById(id: string): Promise<Organization | undefined>;
+  list(): Promise<Organization[]>;
+}
+
+export interface DirectoryRepository {
+  insert(directory: Directory): Promise<void>;
+  findById(id: string): Promise<Directory | undefined>;
+  listByOrganization(organizationId: string): Promise<Directory[]>;
+  setStatus(id: string, status: DirectoryStatus, at: string): Promise<void>;
+}
+
+export interface TokenRepository {
+  insert(token: ScimToken): Promise<void>;
+  /** Tokens of the directory that are neither revoked nor past their expiry. */
+  listUsable(directoryId: string, now: string): Promise<ScimToken[]>;
+  /** Gives every other usable token of the directory an expiry (rotation grace) or revokes it. */
+  retireOthers(directoryId: string, keepTokenId: string, change: { expiresAt: string } | { revokedAt: string }): Promise<number>;
+  markUsed(directoryId: string, tokenId: string, at: string, ip: string | null): Promise<void>;
+}
+
+export interface UserRepository {
+  findById(directoryId: string, id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined>;
+  /** Throws ServiceError('uniqueness_conflict') when userName is taken in the directory. */
+  insert(user: StoredUser): Promise<void>;
+  /** Writes every column of an existing user; same uniqueness rule as insert. */
+  update(user: StoredUser): Promise<void>;
+  markDeleted(directoryId: string, id: string, at: string): Promise<void>;
+  list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>>;
+  /** Which of these ids are live users of the directory. */
+  findExistingIds(directoryId: string, ids: string[]): Promise<Set<string>>;
+}
+
+export interface GroupRepository {
+  findById(directoryId: string, id: string, options?: { forUpdate?: boolean }): Promise<StoredGroup | undefined>;
+  insert(group: StoredGroup): Promise<void>;
+  update(group: StoredGroup): Promise<void>;
+  markDeleted(directoryId: string, id: string, at: string): Promise<void>;
+  list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredGroup>>;
+}
+
+export interface MembershipRepository {
+  /** Members of each group, in one query. */
+  membersOf(directoryId: string, groupIds: string[]): Promise<Map<string, GroupMember[]>>;
+  memberIds(directoryId: string, groupId: string): Promise<string[]>;
+  /** Adds the users not yet members; returns those actually added, in the order given. */
+  add(directoryId: string, groupId: string, userIds: string[], at: string): Promise<string[]>;
+  /** Removes those that are members; returns those actually removed, in the order given. */
+  remove(directoryId: string, groupId: string, userIds: string[]): Promise<string[]>;
+  /** Removes every member of a group (the group is being deleted); returns how many. */
+  clear(directoryId: string, groupId: string): Promise<number>;
+  /** Removes a user from every group; returns the group ids. */
+  removeUserEverywhere(directoryId: string, userId: string): Promise<string[]>;
+  /** Groups of each user, in one query. */
+  groupsOf(directoryId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>>;
+}
+
+export interface EventLog {
+  /** Appends events in order, numbered by the directory's sequence. Call inside the change's transaction. */
+  append(directoryId: string, organizationId: string, events: NewEvent[], at: string): Promise<void>;
+  count(directoryId: string, type?: EventType): Promise<number>;
+}
+
+export interface RequestLogEntry {
+  directoryId: string;
+  id: string;
+  at: string;
+  requestId: string;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  durationMs: number;
+  scimType: string | null;
+  detail: string | null;
+  requestBody: string | null;
+  clientIp: string | null;
+}
+
+export interface RequestLog {
+  record(entry: RequestLogEntry): Promise<void>;
+  list(directoryId: string, options: { errorsOnly?: boolean; limit: number }): Promise<RequestLogEntry[]>;
+  /** Deletes entries older than `before` (retention); returns how many. */
+  purge(directoryId: string, before: string): Promise<number>;
+}
+
+export interface Repositories {
+  organizations: OrganizationRepository;
+  directories: DirectoryRepository;
+  tokens: TokenRepository;
+  users: UserRepository;
+  groups: GroupRepository;
+  memberships: MembershipRepository;
+  events: EventLog;
+  requestLog: RequestLog;
+}
+
+/** Repositories outside a transaction, plus a way to run a unit of work in one transaction. */
+export interface Store extends Repositories {
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  readonly dialect: 'sqlite' | 'postgres';
+}

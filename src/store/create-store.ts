@@ -1,0 +1,33 @@
+/** Assembles the repositories over one database and gives use cases real transactions. */
+import type { Repositories, Store } from '../app/ports.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { OpenDatabase } from './dialects/dialect.js';
+import type { RepoContext } from './db-types.js';
+import { createEventLog } from './events.js';
+import { createGroupRepository } from './groups.js';
+import { createMembershipRepository } from './memberships.js';
+import { createRequestLog } from './request-log.js';
+import { createDirectoryRepository, createOrganizationRepository, createTokenRepository } from './tenants.js';
+import { createUserRepository } from './users.js';
+
+function repositories(context: RepoContext, ids: IdGenerator): Repositories {
+  return {
+    organizations: createOrganizationRepository(context),
+    directories: createDirectoryRepository(context),
+    tokens: createTokenRepository(context),
+    users: createUserRepository(context),
+    groups: createGroupRepository(context),
+    memberships: createMembershipRepository(context),
+    events: createEventLog(context, () => ids.next('evt')),
+    requestLog: createRequestLog(context),
+  };
+}
+
+export function createStore(database: OpenDatabase, ids: IdGenerator): Store {
+  const { db, dialect } = database;
+  return {
+    ...repositories({ db, dialect }, ids),
+    dialect: dialect.name,
+    transaction: (work) => db.transaction().execute((trx) => work(repositories({ db: trx, dialect }, ids))),
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * PostgreSQL through pg: the production database. Several Scimitar processes may share one
+ * database; row locks (`FOR UPDATE`) and unique indexes keep concurrent writers correct.
+ */
+import pg from 'pg';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import type { Database } from '../schema.js';
+import type { OpenDatabase, SqlDialect } from './dialect.js';
+
+// BIGINT columns (event sequence numbers) fit in a double; read them as numbers.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+const MIGRATION_LOCK_KEY = 7_262_041_993; // arbitrary constant shared by every Scimitar process
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  supportsForUpdate: true,
+  isUniqueViolation: (error) =>
+    typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',
+  contains: (column, value) => sql<boolean>`strpos(${column}, ${value}) > 0`,
+  startsWith: (column, value) => sql<boolean>`left(${column}, ${value.length}) = ${value}`,
+  endsWith: (column, value) =>
+    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`right(${column}, ${value.length}) = ${value}`,
+  lockForMigration: async (db) => {
+    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(db);
+  },
+};
+
+export function openPostgres(url: string, options: { poolSize?: number } = {}): OpenDatabase {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client that errors (server restart) must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: postgresDialect,
+    description: `PostgreSQL at ${redactUrl(url)}`,
+    close: () => db.destroy(),
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}

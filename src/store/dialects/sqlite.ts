@@ -1,0 +1,60 @@
+/**
+ * SQLite through better-sqlite3: the embedded default. One connection, WAL, and
+ * `BEGIN IMMEDIATE` transactions so a writer takes the write lock up front (another process,
+ * such as the CLI, then waits on busy_timeout instead of failing on lock upgrade).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver } from 'kysely';
+import type { Database } from '../schema.js';
+import type { OpenDatabase, SqlDialect } from './dialect.js';
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: ConstructorParameters<typeof SqliteDialect>[0];
+  constructor(config: ConstructorParameters<typeof SqliteDialect>[0]) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  supportsForUpdate: false,
+  isUniqueViolation: (error) =>
+    typeof error === 'object' && error !== null &&
+    ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+      (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
+  contains: (column, value) => sql<boolean>`instr(${column}, ${value}) > 0`,
+  startsWith: (column, value) => sql<boolean>`substr(${column}, 1, ${value.length}) = ${value}`,
+  endsWith: (column, value) =>
+    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`substr(${column}, ${-value.length}) = ${value}`,
+  // BEGIN IMMEDIATE already holds the only write lock.
+  lockForMigration: async () => {},
+};
+
+/** Opens (creating if needed) a SQLite file, or ':memory:'. */
+export function openSqlite(path: string): OpenDatabase {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const database = new SqliteDatabase(path);
+  database.pragma('journal_mode = WAL');
+  database.pragma('synchronous = NORMAL');
+  database.pragma('busy_timeout = 10000');
+  database.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) });
+  return {
+    db,
+    dialect: sqliteDialect,
+    description: `SQLite at ${path}`,
+    close: () => db.destroy(),
+  };
+}

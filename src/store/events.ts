@@ -1,0 +1,38 @@
+/**
+ * The outbox: events appended in the caller's transaction, numbered by a per-directory
+ * sequence kept on the directory row (the increment also serializes a directory's writers,
+ * so sequence order is commit order).
+ */
+import type { EventLog } from '../app/ports.js';
+import { chunks, type RepoContext } from './db-types.js';
+
+export function createEventLog({ db }: RepoContext, newId: () => string): EventLog {
+  return {
+    async append(directoryId, organizationId, events, at) {
+      if (events.length === 0) return;
+      const row = await db
+        .updateTable('directories')
+        .set((eb) => ({ event_seq: eb('event_seq', '+', events.length) }))
+        .where('id', '=', directoryId)
+        .returning('event_seq')
+        .executeTakeFirstOrThrow();
+      const first = Number(row.event_seq) - events.length + 1;
+      const rows = events.map((event, i) => ({
+        directory_id: directoryId,
+        seq: first + i,
+        id: newId(),
+        organization_id: organizationId,
+        type: event.type,
+        occurred_at: at,
+        data: JSON.stringify(event.data),
+      }));
+      for (const part of chunks(rows, 100)) await db.insertInto('events').values(part).execute();
+    },
+    async count(directoryId, type) {
+      let query = db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId);
+      if (type) query = query.where('type', '=', type);
+      const row = await query.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

@@ -1,0 +1,123 @@
+/**
+ * Kysely table types: the database as SQL sees it. Only store/ imports this file.
+ */
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DirectoriesTable {
+  id: string;
+  organization_id: string;
+  name: string;
+  provider: string;
+  status: string;
+  event_seq: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ScimTokensTable {
+  directory_id: string;
+  id: string;
+  token_sha256: string;
+  prefix: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+  last_used_at: string | null;
+  last_used_ip: string | null;
+}
+
+export interface DirectoryUsersTable {
+  directory_id: string;
+  id: string;
+  user_name: string;
+  user_name_lower: string;
+  external_id: string | null;
+  display_name: string | null;
+  display_name_lower: string | null;
+  active: number;
+  resource: string;
+  version: number;
+  source: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface DirectoryUserEmailsTable {
+  directory_id: string;
+  user_id: string;
+  position: number;
+  value: string;
+  value_lower: string;
+  type: string | null;
+  is_primary: number;
+}
+
+export interface DirectoryGroupsTable {
+  directory_id: string;
+  id: string;
+  display_name: string;
+  display_name_lower: string;
+  external_id: string | null;
+  resource: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface GroupMembershipsTable {
+  directory_id: string;
+  group_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface EventsTable {
+  directory_id: string;
+  seq: number;
+  id: string;
+  organization_id: string;
+  type: string;
+  occurred_at: string;
+  data: string;
+}
+
+export interface ScimRequestLogTable {
+  directory_id: string;
+  id: string;
+  at: string;
+  request_id: string;
+  method: string;
+  path: string;
+  query: string | null;
+  status: number;
+  duration_ms: number;
+  scim_type: string | null;
+  detail: string | null;
+  request_body: string | null;
+  client_ip: string | null;
+}
+
+export interface SchemaMigrationsTable {
+  version: string;
+  applied_at: string;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  directories: DirectoriesTable;
+  scim_tokens: ScimTokensTable;
+  directory_users: DirectoryUsersTable;
+  directory_user_emails: DirectoryUserEmailsTable;
+  directory_groups: DirectoryGroupsTable;
+  group_memberships: GroupMembershipsTable;
+  events: EventsTable;
+  scim_request_log: ScimRequestLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}

@@ -1,0 +1,173 @@
+/**
+ * directory_users and its email index rows. The SCIM resource is kept whole (as JSON) next
+ * to the columns that lookups, uniqueness and filters use.
+ */
+import { ServiceError } from '../domain/errors.js';
+import type { StoredUser } from '../domain/model.js';
+import type { JsonObject } from '../scim/types.js';
+import type { ListResult, Page, UserRepository } from '../app/ports.js';
+import type { Filter } from '../scim/types.js';
+import { chunks, type RepoContext } from './db-types.js';
+import { compileFilter } from './filter-sql.js';
+import type { DirectoryUsersTable, DirectoryUserEmailsTable } from './schema.js';
+
+function toRow(user: StoredUser): DirectoryUsersTable {
+  return {
+    directory_id: user.directoryId,
+    id: user.id,
+    user_name: user.userName,
+    user_name_lower: user.userName.toLowerCase(),
+    external_id: user.externalId,
+    display_name: user.displayName,
+    display_name_lower: user.displayName?.toLowerCase() ?? null,
+    active: user.active ? 1 : 0,
+    resource: JSON.stringify(user.resource),
+    version: user.version,
+    source: user.source,
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    deleted_at: user.deletedAt,
+  };
+}
+
+function fromRow(row: DirectoryUsersTable): StoredUser {
+  return {
+    directoryId: row.directory_id,
+    id: row.id,
+    userName: row.user_name,
+    externalId: row.external_id,
+    displayName: row.display_name,
+    active: Boolean(row.active),
+    resource: JSON.parse(row.resource) as JsonObject,
+    version: row.version,
+    source: row.source as StoredUser['source'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    deletedAt: row.deleted_at,
+  };
+}
+
+/** The email rows that index emails.value / type / primary for filters. */
+function emailRows(user: StoredUser): DirectoryUserEmailsTable[] {
+  const emails = user.resource['emails'];
+  if (!Array.isArray(emails)) return [];
+  const rows: DirectoryUserEmailsTable[] = [];
+  emails.forEach((email, position) => {
+    if (!email || typeof email !== 'object' || Array.isArray(email)) return;
+    const value = email['value'];
+    if (typeof value !== 'string') return;
+    rows.push({
+      directory_id: user.directoryId,
+      user_id: user.id,
+      position,
+      value,
+      value_lower: value.toLowerCase(),
+      type: typeof email['type'] === 'string' ? email['type'].toLowerCase() : null,
+      is_primary: email['primary'] === true ? 1 : 0,
+    });
+  });
+  return rows;
+}
+
+export function createUserRepository({ db, dialect }: RepoContext): UserRepository {
+  async function writeEmails(user: StoredUser, replace: boolean): Promise<void> {
+    if (replace) {
+      await db.deleteFrom('directory_user_emails').where('directory_id', '=', user.directoryId).where('user_id', '=', user.id).execute();
+    }
+    const rows = emailRows(user);
+    if (rows.length > 0) await db.insertInto('directory_user_emails').values(rows).execute();
+  }
+
+  function conflict(user: StoredUser, cause: unknown): ServiceError {
+    return new ServiceError('uniqueness_conflict', `userName "${user.userName}" is already taken in this directory`, { cause });
+  }
+
+  return {
+    async findById(directoryId, id, options) {
+      let query = db.selectFrom('directory_users').selectAll().where('directory_id', '=', directoryId).where('id', '=', id).where('deleted_at', 'is', null);
+      if (options?.forUpdate && dialect.supportsForUpdate) query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      return row ? fromRow(row) : undefined;
+    },
+
+    async insert(user) {
+      try {
+        await db.insertInto('directory_users').values(toRow(user)).execute();
+      } catch (error) {
+        if (dialect.isUniqueViolation(error)) throw conflict(user, error);
+        throw error;
+      }
+      await writeEmails(user, false);
+    },
+
+    async update(user) {
+      const row = toRow(user);
+      try {
+        await db
+          .updateTable('directory_users')
+          .set({
+            user_name: row.user_name,
+            user_name_lower: row.user_name_lower,
+            external_id: row.external_id,
+            display_name: row.display_name,
+            display_name_lower: row.display_name_lower,
+            active: row.active,
+            resource: row.resource,
+            version: row.version,
+            updated_at: row.updated_at,
+          })
+          .where('directory_id', '=', user.directoryId)
+          .where('id', '=', user.id)
+          .execute();
+      } catch (error) {
+        if (dialect.isUniqueViolation(error)) throw conflict(user, error);
+        throw error;
+      }
+      await writeEmails(user, true);
+    },
+
+    async markDeleted(directoryId, id, at) {
+      await db.updateTable('directory_users').set({ deleted_at: at, updated_at: at }).where('directory_id', '=', directoryId).where('id', '=', id).execute();
+      await db.deleteFrom('directory_user_emails').where('directory_id', '=', directoryId).where('user_id', '=', id).execute();
+    },
+
+    async list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>> {
+      const condition = filter ? compileFilter('User', filter, dialect) : undefined;
+      let base = db.selectFrom('directory_users as u').where('u.directory_id', '=', directoryId).where('u.deleted_at', 'is', null);
+      if (condition) base = base.where(condition);
+      const items =
+        page.limit > 0
+          ? (await base.selectAll('u').orderBy('u.id').limit(page.limit).offset(page.offset).execute()).map(fromRow)
+          : [];
+      const total = await totalOf(items.length, page, async () => {
+        const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+        return Number(row.n);
+      });
+      return { total, items };
+    },
+
+    async findExistingIds(directoryId, ids) {
+      const found = new Set<string>();
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db
+          .selectFrom('directory_users')
+          .select('id')
+          .where('directory_id', '=', directoryId)
+          .where('id', 'in', part)
+          .where('deleted_at', 'is', null)
+          .execute();
+        for (const row of rows) found.add(row.id);
+      }
+      return found;
+    },
+  };
+}
+
+/**
+ * The total without a COUNT query when the page itself tells it: a first page that is not full
+ * holds every match (Okta's userName look-up), and so does a last page that is not full.
+ */
+export async function totalOf(returned: number, page: Page, count: () => Promise<number>): Promise<number> {
+  if (page.limit > 0 && returned < page.limit && (returned > 0 || page.offset === 0)) return page.offset + returned;
+  return count();
+}
