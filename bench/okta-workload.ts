@@ -22,6 +22,8 @@ export interface WorkloadOptions {
    * server's figure is not a 20 ms blip. Default 1; 0 = one pass.
    */
   minReadSeconds?: number;
+  /** userNames are `<userPrefix>{i}@example.com`. Default 'user'. */
+  userPrefix?: string;
   /** Print create progress (useful when filling a large directory). */
   progress?: boolean;
   log?: (line: string) => void;
@@ -188,16 +190,16 @@ function parse<T>(res: Response | undefined): T | undefined {
 
 // ---- request bodies, as Okta sends them ----
 
-function userName(i: number): string {
-  return `user${i}@example.com`;
+function userName(ctx: Ctx, i: number): string {
+  return `${ctx.opts.userPrefix}${i}@example.com`;
 }
 
-function oktaUser(i: number, title?: string): Record<string, unknown> {
+function oktaUser(i: number, name: string, title?: string): Record<string, unknown> {
   const body: Record<string, unknown> = {
     schemas: [URN.user],
-    userName: userName(i),
+    userName: name,
     name: { givenName: title ? `Given${i}-v2` : `Given${i}`, familyName: `Family${i}` },
-    emails: [{ primary: true, value: userName(i), type: 'work' }],
+    emails: [{ primary: true, value: name, type: 'work' }],
     displayName: `Given${i} Family${i}`,
     locale: 'en-US',
     externalId: `00u${String(i).padStart(17, '0')}`,
@@ -209,9 +211,9 @@ function oktaUser(i: number, title?: string): Record<string, unknown> {
   return body;
 }
 
-function filterPath(i: number): string {
+function filterPath(name: string): string {
   // Okta percent-encodes the whole filter value: spaces as %20, quotes as %22, @ as %40.
-  return `Users?filter=${encodeURIComponent(`userName eq "${userName(i)}"`)}&startIndex=1&count=100`;
+  return `Users?filter=${encodeURIComponent(`userName eq "${name}"`)}&startIndex=1&count=100`;
 }
 
 const DEACTIVATE = { schemas: [URN.patchOp], Operations: [{ op: 'replace', value: { active: false } }] };
@@ -247,10 +249,11 @@ async function createUsers(ctx: Ctx): Promise<PhaseResult> {
   const step = Math.max(1000, Math.ceil(ctx.opts.users / 20));
   let done = 0;
   await pool(ctx.opts.users, ctx.opts.concurrency, async (i) => {
-    const res = parse<{ id?: string }>(await rec.call(ctx.client, 'POST', 'Users', oktaUser(i)));
+    const name = userName(ctx, i);
+    const res = parse<{ id?: string }>(await rec.call(ctx.client, 'POST', 'Users', oktaUser(i, name)));
     if (res) {
       rec.check(typeof res.id === 'string' && res.id.length > 0, `POST /Users #${i} returned no id`);
-      if (typeof res.id === 'string') created[i] = { index: i, id: res.id, userName: userName(i) };
+      if (typeof res.id === 'string') created[i] = { index: i, id: res.id, userName: name };
     }
     if (ctx.opts.progress && ++done % step === 0) ctx.opts.log(`  created ${done}/${ctx.opts.users} users`);
   });
@@ -271,7 +274,7 @@ async function lookUpUsers(ctx: Ctx): Promise<PhaseResult> {
   const targets = sample(ctx);
   await pool(targets.length, ctx.opts.concurrency, async (k) => {
     const u = targets[k];
-    const list = parse<ListResponse>(await rec.call(ctx.client, 'GET', filterPath(u.index)));
+    const list = parse<ListResponse>(await rec.call(ctx.client, 'GET', filterPath(u.userName)));
     if (!list) return;
     const found = list.Resources?.[0]?.id;
     rec.check(list.totalResults === 1 && found === u.id, `look-up of ${u.userName}: totalResults ${list.totalResults}, id ${String(found)}`);
@@ -284,7 +287,7 @@ async function putUsers(ctx: Ctx): Promise<PhaseResult> {
   const targets = sample(ctx);
   await pool(targets.length, ctx.opts.concurrency, async (k) => {
     const u = targets[k];
-    const res = parse<{ title?: string }>(await rec.call(ctx.client, 'PUT', `Users/${u.id}`, { ...oktaUser(u.index, 'Engineer'), id: u.id }));
+    const res = parse<{ title?: string }>(await rec.call(ctx.client, 'PUT', `Users/${u.id}`, { ...oktaUser(u.index, u.userName, 'Engineer'), id: u.id }));
     if (res) rec.check(res.title === 'Engineer', `PUT ${u.userName} did not return the new title`);
   });
   return rec.result();
@@ -398,6 +401,7 @@ export async function runOktaWorkload(options: WorkloadOptions): Promise<PhaseRe
     sampleUsers: options.sampleUsers ?? options.users,
     groupListings: options.groupListings ?? 200,
     minReadSeconds: options.minReadSeconds ?? 1,
+    userPrefix: options.userPrefix ?? 'user',
     progress: options.progress ?? false,
     log: options.log ?? ((line: string) => console.error(line)),
   };

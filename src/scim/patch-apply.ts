@@ -18,7 +18,7 @@ const fail = (code: Problem['code'], detail: string): Unit => err(problem(code, 
 /**
  * Returns the patched copy, or the error of the first failing operation (its detail prefixed with
  * the operation's index). The input is never mutated, so a failure leaves nothing half-applied
- * (RFC 7644 §3.5.2: "the operations are applied atomically").
+ * (RFC 7644 §3.5.2: a PATCH is atomic; if any operation fails the resource stays unmodified).
  */
 export function applyPatch(
   resourceType: ResourceTypeName,

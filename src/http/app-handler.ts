@@ -1,0 +1,23 @@
+/**
+ * Everything Scimitar serves, as one framework-free handler: the SCIM surface, a health
+ * check, and a JSON 404 for anything else (never HTML).
+ */
+import type { AppContext } from '../app/context.js';
+import { createScimHandler } from './scim/handler.js';
+import type { HttpRequest, HttpResponse, Logger } from './types.js';
+
+export type Handler = (request: HttpRequest) => Promise<HttpResponse>;
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}
+
+export function createAppHandler(ctx: AppContext, options: { maxBodyBytes: number; logger: Logger }): Handler {
+  const scim = createScimHandler(ctx, options);
+  return async (request) => {
+    const scimResponse = await scim(request);
+    if (scimResponse) return scimResponse;
+    if (request.path === '/healthz' && request.method.toUpperCase() === 'GET') return jsonResponse(200, { status: 'ok' });
+    return jsonResponse(404, { error: { code: 'not_found', message: `no route for ${request.method} ${request.path}` } });
+  };
+}

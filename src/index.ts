@@ -1,0 +1,8 @@
+/**
+ * Scimitar's public library API. Re-exports only.
+ */
+export { createScimitar, type Scimitar, type ScimitarAdmin, type ScimitarOptions } from './runtime/create-scimitar.js';
+export { ServiceError, type ErrorCode } from './domain/errors.js';
+export type { EventCatalogue, EventType } from './domain/events.js';
+export type { Directory, Organization, Provider, DirectoryStatus } from './domain/model.js';
+export type { HttpRequest, HttpResponse, Logger } from './http/types.js';

@@ -1,0 +1,128 @@
+/**
+ * The composition root for library mode and the server: opens the database, migrates, builds
+ * the store, use-case context and handlers, and returns them with adapters for every host.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../app/context.js';
+import { createDirectory, type CreatedDirectory } from '../app/admin/create-directory.js';
+import { createOrganization } from '../app/admin/create-organization.js';
+import { rotateScimToken, type RotatedToken } from '../app/admin/rotate-scim-token.js';
+import { setDirectoryStatus } from '../app/admin/set-directory-status.js';
+import type { RequestLogEntry, Store } from '../app/ports.js';
+import { systemClock, type Clock } from '../domain/clock.js';
+import type { IdGenerator } from '../domain/ids.js';
+import type { Directory, Organization } from '../domain/model.js';
+import { scimitarFastifyPlugin } from '../http/adapters/fastify.js';
+import { toFetchHandler } from '../http/adapters/fetch.js';
+import { toNodeHandler } from '../http/adapters/node.js';
+import { createAppHandler, type Handler } from '../http/app-handler.js';
+import { silentLogger, type Logger } from '../http/types.js';
+import { createStore } from '../store/create-store.js';
+import type { OpenDatabase } from '../store/dialects/dialect.js';
+import { migrate } from '../store/migrate.js';
+import { openDatabase } from '../store/open-database.js';
+import { createIdGenerator } from './system.js';
+
+export interface ScimitarOptions {
+  /** `postgres://...`, `sqlite:<path>`, or an already open database. */
+  database: string | OpenDatabase;
+  /** Public URL where the SCIM routes are reachable, including any mount prefix. */
+  publicUrl: string;
+  /** Mount prefix for the fetch and node adapters (e.g. '/identity'); Express strips it itself. */
+  basePath?: string;
+  maxPageSize?: number;
+  maxBodyBytes?: number;
+  tokenGraceHours?: number;
+  databasePoolSize?: number;
+  /** Run pending migrations on start (default true). */
+  migrate?: boolean;
+  logger?: Logger;
+  clock?: Clock;
+  ids?: IdGenerator;
+}
+
+export interface Scimitar {
+  /** The framework-free handler. */
+  handle: Handler;
+  /** Web-standard handler for Next.js, Hono, Bun, Deno. */
+  fetch: (request: Request) => Promise<Response>;
+  /** node:http handler and Express middleware. */
+  node: (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+  /** Fastify plugin: `app.register(scimitar.fastify, { prefix: '/identity' })`. */
+  fastify: (instance: FastifyInstance) => Promise<void>;
+  /** Management operations for the host app (the CLI uses the same). */
+  admin: ScimitarAdmin;
+  store: Store;
+  databaseDescription: string;
+  close(): Promise<void>;
+}
+
+export interface ScimitarAdmin {
+  createOrganization(input: { name: string }): Promise<Organization>;
+  createDirectory(input: { organizationId: string; provider: string; name?: string }): Promise<CreatedDirectory>;
+  rotateToken(input: { directoryId: string; revokeOld?: boolean }): Promise<RotatedToken>;
+  setDirectoryStatus(input: { directoryId: string; status: string }): Promise<Directory>;
+  requestLog(input: { directoryId: string; errorsOnly?: boolean; limit?: number }): Promise<RequestLogEntry[]>;
+  /** Deletes request log entries older than the cutoff in every directory. */
+  purgeRequestLog(before: Date): Promise<number>;
+}
+
+/**
+ * Creates a Scimitar instance.
+ * @example
+ * const scimitar = await createScimitar({ database: 'sqlite:./data/scimitar.db', publicUrl: 'https://app.example.com' });
+ * http.createServer(scimitar.node).listen(3000);
+ */
+export async function createScimitar(options: ScimitarOptions): Promise<Scimitar> {
+  const database = typeof options.database === 'string' ? openDatabase(options.database, { poolSize: options.databasePoolSize }) : options.database;
+  try {
+    if (options.migrate !== false) await migrate(database);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const ids = options.ids ?? createIdGenerator();
+  const store = createStore(database, ids);
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  const ctx: AppContext = {
+    store,
+    clock: options.clock ?? systemClock,
+    ids,
+    settings: {
+      publicUrl: options.publicUrl.replace(/\/+$/, ''),
+      tokenGraceMs: (options.tokenGraceHours ?? 24) * 3_600_000,
+      maxPageSize: options.maxPageSize ?? 1000,
+    },
+  };
+  const handle = createAppHandler(ctx, { maxBodyBytes, logger: options.logger ?? silentLogger });
+  const adapterOptions = { basePath: options.basePath, maxBodyBytes };
+
+  const admin: ScimitarAdmin = {
+    createOrganization: (input) => createOrganization(ctx, input),
+    createDirectory: (input) => createDirectory(ctx, input),
+    rotateToken: (input) => rotateScimToken(ctx, input),
+    setDirectoryStatus: (input) => setDirectoryStatus(ctx, input),
+    requestLog: (input) => store.requestLog.list(input.directoryId, { errorsOnly: input.errorsOnly, limit: input.limit ?? 100 }),
+    async purgeRequestLog(before) {
+      let total = 0;
+      for (const org of await store.organizations.list()) {
+        for (const directory of await store.directories.listByOrganization(org.id)) {
+          total += await store.requestLog.purge(directory.id, before.toISOString());
+        }
+      }
+      return total;
+    },
+  };
+
+  return {
+    handle,
+    fetch: toFetchHandler(handle, adapterOptions),
+    node: toNodeHandler(handle, adapterOptions),
+    fastify: (instance) => scimitarFastifyPlugin(instance, { handle, maxBodyBytes }),
+    admin,
+    store,
+    databaseDescription: database.description,
+    close: () => database.close(),
+  };
+}

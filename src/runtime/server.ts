@@ -1,0 +1,83 @@
+/**
+ * The standalone server: Fastify with pino logging (request id on every line), the Scimitar
+ * plugin, request-log retention, and a clean shutdown on SIGTERM/SIGINT.
+ */
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Config } from '../config/config.js';
+import { createScimitar, type Scimitar } from './create-scimitar.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  scimitar: Scimitar;
+  url: string;
+  close(): Promise<void>;
+}
+
+const HOUR_MS = 3_600_000;
+
+export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
+  const logger = pino({
+    level: config.logLevel,
+    // Authorization carries the SCIM token: never log it.
+    redact: { paths: ['req.headers.authorization', 'headers.authorization', '*.password'], censor: '[redacted]' },
+  });
+  const scimitar = await createScimitar({
+    database: config.databaseUrl,
+    databasePoolSize: config.databasePoolSize,
+    publicUrl: config.publicUrl,
+    maxPageSize: config.maxPageSize,
+    maxBodyBytes: config.maxBodyBytes,
+    tokenGraceHours: config.tokenGraceHours,
+    logger,
+  });
+  if (scimitar.databaseDescription.startsWith('SQLite') && config.databaseUrl.includes('./data/')) {
+    logger.warn('using the embedded SQLite database in ./data; set DATABASE_URL=postgres://... for production');
+  }
+
+  // Typed as the default instance: pino's Logger and Fastify's base logger differ only in generics.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger,
+    disableRequestLogging: true,
+    bodyLimit: config.maxBodyBytes,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    trustProxy: true,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance;
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+  await app.register(scimitar.fastify);
+
+  const purge = async () => {
+    try {
+      const removed = await scimitar.admin.purgeRequestLog(new Date(Date.now() - config.requestLogRetentionDays * 24 * HOUR_MS));
+      if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
+    } catch (error) {
+      logger.error({ err: error }, 'request log retention failed');
+    }
+  };
+  const timer = setInterval(purge, HOUR_MS);
+  timer.unref();
+  void purge();
+
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
+  logger.info(
+    { url, publicUrl: config.publicUrl, database: scimitar.databaseDescription },
+    `Scimitar listening on ${url} (public URL ${config.publicUrl}) using ${scimitar.databaseDescription}`,
+  );
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      clearInterval(timer);
+      await app.close();
+      await scimitar.close();
+    })());
+  return { app, scimitar, url, close };
+}
