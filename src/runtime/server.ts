@@ -3,7 +3,7 @@
  * plugin, request-log retention, and a clean shutdown on SIGTERM/SIGINT.
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from '../config/config.js';
 import { createScimitar, type Scimitar } from './create-scimitar.js';
@@ -39,7 +39,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   // Typed as the default instance: pino's Logger and Fastify's base logger differ only in generics.
   const app: FastifyInstance = Fastify({
     loggerInstance: logger,
-    disableRequestLogging: true,
+    // One line per request from our onResponse hook instead of Fastify's two.
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.maxBodyBytes,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
