@@ -88,6 +88,12 @@ const RESOURCES: Record<ResourceTypeName, ResourceColumns> = {
   },
 };
 
+/** For error messages, in the RFC's spelling. */
+const SUPPORTED: Record<ResourceTypeName, string> = {
+  User: 'id, userName, externalId, displayName, active, emails (value, type, primary), meta.created, meta.lastModified',
+  Group: 'id, displayName, externalId, members.value, meta.created, meta.lastModified',
+};
+
 const CORE_URN: Record<ResourceTypeName, string> = { User: URN.user, Group: URN.group };
 
 function unsupported(detail: string): never {
@@ -126,8 +132,7 @@ export function compileFilter(
   }
 
   function supportedList(): string {
-    const names = Object.keys(resource.columns).concat(Object.keys(resource.children).map((c) => `${c}.value`));
-    return names.join(', ');
+    return SUPPORTED[resourceType];
   }
 
   function compileNode(eb: ExpressionBuilder<any, any>, node: Filter): Expression<SqlBool> {

@@ -35,19 +35,19 @@ export function splitStatements(text: string): string[] {
 
 /** Applies pending migrations; returns the versions applied now (empty when up to date). */
 export async function migrate(database: OpenDatabase, migrations = loadMigrations()): Promise<string[]> {
-  const { db, dialect } = database;
-  await sql`create table if not exists schema_migrations (version text not null primary key, applied_at text not null)`.execute(db);
-  const applied: string[] = [];
-  for (const migration of migrations) {
-    const done = await db.transaction().execute(async (trx) => {
-      await dialect.lockForMigration(trx);
-      const existing = await trx.selectFrom('schema_migrations').select('version').where('version', '=', migration.version).executeTakeFirst();
-      if (existing) return false;
-      for (const statement of migration.statements) await sql.raw(statement).execute(trx);
-      await trx.insertInto('schema_migrations').values({ version: migration.version, applied_at: new Date().toISOString() }).execute();
-      return true;
-    });
-    if (done) applied.push(migration.version);
-  }
-  return applied;
+  return database.dialect.withMigrationLock(database.db, async (db) => {
+    await sql`create table if not exists schema_migrations (version text not null primary key, applied_at text not null)`.execute(db);
+    const applied: string[] = [];
+    for (const migration of migrations) {
+      const done = await db.transaction().execute(async (trx) => {
+        const existing = await trx.selectFrom('schema_migrations').select('version').where('version', '=', migration.version).executeTakeFirst();
+        if (existing) return false;
+        for (const statement of migration.statements) await sql.raw(statement).execute(trx);
+        await trx.insertInto('schema_migrations').values({ version: migration.version, applied_at: new Date().toISOString() }).execute();
+        return true;
+      });
+      if (done) applied.push(migration.version);
+    }
+    return applied;
+  });
 }

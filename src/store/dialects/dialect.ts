@@ -17,8 +17,8 @@ export interface SqlDialect {
   contains(column: Expression<string | null>, value: string): Expression<SqlBool>;
   startsWith(column: Expression<string | null>, value: string): Expression<SqlBool>;
   endsWith(column: Expression<string | null>, value: string): Expression<SqlBool>;
-  /** Serializes schema migrations across processes, inside the migration transaction. */
-  lockForMigration(db: Kysely<Database>): Promise<void>;
+  /** Runs `work` holding a lock that serializes schema migrations across processes. */
+  withMigrationLock<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }
 
 export interface OpenDatabase {

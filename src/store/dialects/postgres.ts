@@ -21,9 +21,17 @@ export const postgresDialect: SqlDialect = {
   startsWith: (column, value) => sql<boolean>`left(${column}, ${value.length}) = ${value}`,
   endsWith: (column, value) =>
     value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`right(${column}, ${value.length}) = ${value}`,
-  lockForMigration: async (db) => {
-    await sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`.execute(db);
-  },
+  // A session-level advisory lock on one pinned connection: even `create table if not exists`
+  // races in PostgreSQL's catalog when two processes run it at once.
+  withMigrationLock: (db, work) =>
+    db.connection().execute(async (connection) => {
+      await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      try {
+        return await work(connection);
+      } finally {
+        await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+      }
+    }),
 };
 
 export function openPostgres(url: string, options: { poolSize?: number } = {}): OpenDatabase {

@@ -38,8 +38,9 @@ export const sqliteDialect: SqlDialect = {
   startsWith: (column, value) => sql<boolean>`substr(${column}, 1, ${value.length}) = ${value}`,
   endsWith: (column, value) =>
     value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`substr(${column}, ${-value.length}) = ${value}`,
-  // BEGIN IMMEDIATE already holds the only write lock.
-  lockForMigration: async () => {},
+  // Each migration runs in a BEGIN IMMEDIATE transaction, which holds the only write lock;
+  // busy_timeout makes a second process wait for it.
+  withMigrationLock: (db, work) => work(db),
 };
 
 /** Opens (creating if needed) a SQLite file, or ':memory:'. */
