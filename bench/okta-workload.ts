@@ -287,7 +287,8 @@ async function putUsers(ctx: Ctx): Promise<PhaseResult> {
   const targets = sample(ctx);
   await pool(targets.length, ctx.opts.concurrency, async (k) => {
     const u = targets[k];
-    const res = parse<{ title?: string }>(await rec.call(ctx.client, 'PUT', `Users/${u.id}`, { ...oktaUser(u.index, u.userName, 'Engineer'), id: u.id }));
+    const body = { ...oktaUser(u.index, u.userName, 'Engineer'), id: u.id };
+    const res = parse<{ title?: string }>(await rec.call(ctx.client, 'PUT', `Users/${u.id}`, body));
     if (res) rec.check(res.title === 'Engineer', `PUT ${u.userName} did not return the new title`);
   });
   return rec.result();

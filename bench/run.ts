@@ -140,7 +140,15 @@ async function useTarget<T>(running: RunningTarget, drive: (t: RunningTarget) =>
  * JIT-warm server and client (as a long-running deployment would) rather than a cold start.
  */
 async function warmUp(running: RunningTarget, concurrency: number): Promise<void> {
-  const results = await runOktaWorkload({ ...running.warmup, users: WARMUP_USERS, userPrefix: 'warmup', groups: 5, groupListings: 100, concurrency, minReadSeconds: 0 });
+  const results = await runOktaWorkload({
+    ...running.warmup,
+    users: WARMUP_USERS,
+    userPrefix: 'warmup',
+    groups: 5,
+    groupListings: 100,
+    minReadSeconds: 0,
+    concurrency,
+  });
   const errors = results.reduce((sum, r) => sum + r.errors, 0);
   console.error(`  warmed up with ${WARMUP_USERS} users in a separate directory${errors > 0 ? ` (${errors} errors)` : ''}`);
 }
