@@ -18,7 +18,7 @@ CREATE INDEX directory_users_external_id ON directory_users (directory_id, exter
 CREATE INDEX directory_users_updated_at ON directory_users (directory_id, updated_at);
 CREATE UNIQUE INDEX directory_users_user_name ON directory_users (directory_id, user_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX events_occurred_at ON events (directory_id, occurred_at);
-CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id);
+CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id, group_id);
 CREATE INDEX scim_request_log_at ON scim_request_log (directory_id, at);
 CREATE INDEX scim_request_log_errors ON scim_request_log (directory_id, status, at);
 CREATE UNIQUE INDEX scim_tokens_hash ON scim_tokens (directory_id, token_sha256);

@@ -41,6 +41,8 @@ export interface DirectoryRepository {
 
 export interface TokenRepository {
   insert(token: ScimToken): Promise<void>;
+  /** The directory and its usable tokens in one read: what authenticating a SCIM request needs. */
+  findCredentials(directoryId: string, now: string): Promise<{ directory: Directory; tokens: ScimToken[] } | undefined>;
   /** Tokens of the directory that are neither revoked nor past their expiry. */
   listUsable(directoryId: string, now: string): Promise<ScimToken[]>;
   /** Gives every other usable token of the directory an expiry (rotation grace) or revokes it. */
@@ -52,12 +54,15 @@ export interface UserRepository {
   findById(directoryId: string, id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined>;
   /** Throws ServiceError('uniqueness_conflict') when userName is taken in the directory. */
   insert(user: StoredUser): Promise<void>;
-  /** Writes every column of an existing user; same uniqueness rule as insert. */
-  update(user: StoredUser): Promise<void>;
+  /** Writes every column of an existing user; same uniqueness rule as insert. The email index is rewritten only when `emailsChanged`. */
+  update(user: StoredUser, options: { emailsChanged: boolean }): Promise<void>;
   markDeleted(directoryId: string, id: string, at: string): Promise<void>;
   list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>>;
-  /** Which of these ids are live users of the directory. */
-  findExistingIds(directoryId: string, ids: string[]): Promise<Set<string>>;
+  /**
+   * Which of these ids are live users of the directory. `forShare` locks the rows found until the
+   * transaction ends, so a concurrent DELETE of one of them waits (PostgreSQL `FOR SHARE`).
+   */
+  findExistingIds(directoryId: string, ids: string[], options?: { forShare?: boolean }): Promise<Set<string>>;
 }
 
 export interface GroupRepository {
@@ -107,7 +112,8 @@ export interface RequestLogEntry {
 }
 
 export interface RequestLog {
-  record(entry: RequestLogEntry): Promise<void>;
+  /** Writes entries in one statement per batch (the buffer in app/request-log-buffer.ts collects them). */
+  recordMany(entries: RequestLogEntry[]): Promise<void>;
   list(directoryId: string, options: { errorsOnly?: boolean; limit: number }): Promise<RequestLogEntry[]>;
   /** Deletes entries older than `before` (retention); returns how many. */
   purge(directoryId: string, before: string): Promise<number>;

@@ -3,8 +3,8 @@
  * check, and a JSON 404 for anything else (never HTML).
  */
 import type { AppContext } from '../app/context.js';
-import { createScimHandler } from './scim/handler.js';
-import type { HttpRequest, HttpResponse, Logger } from './types.js';
+import { createScimHandler, type ScimHandlerOptions } from './scim/handler.js';
+import type { HttpRequest, HttpResponse } from './types.js';
 
 export type Handler = (request: HttpRequest) => Promise<HttpResponse>;
 
@@ -12,7 +12,7 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
 }
 
-export function createAppHandler(ctx: AppContext, options: { maxBodyBytes: number; logger: Logger }): Handler {
+export function createAppHandler(ctx: AppContext, options: ScimHandlerOptions): Handler {
   const scim = createScimHandler(ctx, options);
   return async (request) => {
     const scimResponse = await scim(request);

@@ -23,6 +23,7 @@ import type { OpenDatabase } from '../store/dialects/dialect.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 import { createIdGenerator } from './system.js';
+import { RequestLogBuffer } from '../app/request-log-buffer.js';
 
 export interface ScimitarOptions {
   /** `postgres://...`, `sqlite:<path>`, or an already open database. */
@@ -95,7 +96,11 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
       maxPageSize: options.maxPageSize ?? 1000,
     },
   };
-  const handle = createAppHandler(ctx, { maxBodyBytes, logger: options.logger ?? silentLogger });
+  const logger = options.logger ?? silentLogger;
+  const requestLog = new RequestLogBuffer(store.requestLog, {
+    onError: (error) => logger.error({ err: error }, 'could not write SCIM request log entries'),
+  });
+  const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) });
   const adapterOptions = { basePath: options.basePath, maxBodyBytes };
 
   const admin: ScimitarAdmin = {
@@ -103,7 +108,10 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     createDirectory: (input) => createDirectory(ctx, input),
     rotateToken: (input) => rotateScimToken(ctx, input),
     setDirectoryStatus: (input) => setDirectoryStatus(ctx, input),
-    requestLog: (input) => store.requestLog.list(input.directoryId, { errorsOnly: input.errorsOnly, limit: input.limit ?? 100 }),
+    async requestLog(input) {
+      await requestLog.flush();
+      return store.requestLog.list(input.directoryId, { errorsOnly: input.errorsOnly, limit: input.limit ?? 100 });
+    },
     async purgeRequestLog(before) {
       let total = 0;
       for (const org of await store.organizations.list()) {
@@ -123,6 +131,9 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     admin,
     store,
     databaseDescription: database.description,
-    close: () => database.close(),
+    async close() {
+      await requestLog.flush();
+      await database.close();
+    },
   };
 }

@@ -41,6 +41,10 @@ function names(value: unknown, name: string): Result<string | undefined, Problem
 export function parseListQuery(raw: RawListQuery, options: { defaultCount: number; maxCount: number }): Result<ListQuery, Problem> {
   const startIndex = integer(raw.startIndex, 'startIndex');
   if (!startIndex.ok) return startIndex;
+  // Past 2^53 the offset is no longer exact and the databases refuse it (it was a 500).
+  if (startIndex.value !== undefined && startIndex.value > Number.MAX_SAFE_INTEGER) {
+    return err(problem('invalid_value', `startIndex must be at most ${Number.MAX_SAFE_INTEGER} (got ${JSON.stringify(raw.startIndex)})`));
+  }
   const count = integer(raw.count, 'count');
   if (!count.ok) return count;
   const attributes = names(raw.attributes, 'attributes');

@@ -1,6 +1,6 @@
 /** scim_request_log: what each SCIM request asked and how it ended, per directory, with retention. */
 import type { RequestLog, RequestLogEntry } from '../app/ports.js';
-import type { RepoContext } from './db-types.js';
+import { chunks, type RepoContext } from './db-types.js';
 import type { ScimRequestLogTable } from './schema.js';
 
 const fromRow = (row: ScimRequestLogTable): RequestLogEntry => ({
@@ -21,25 +21,29 @@ const fromRow = (row: ScimRequestLogTable): RequestLogEntry => ({
 
 export function createRequestLog({ db }: RepoContext): RequestLog {
   return {
-    async record(e) {
-      await db
-        .insertInto('scim_request_log')
-        .values({
-          directory_id: e.directoryId,
-          id: e.id,
-          at: e.at,
-          request_id: e.requestId,
-          method: e.method,
-          path: e.path,
-          query: e.query,
-          status: e.status,
-          duration_ms: e.durationMs,
-          scim_type: e.scimType,
-          detail: e.detail,
-          request_body: e.requestBody,
-          client_ip: e.clientIp,
-        })
-        .execute();
+    async recordMany(entries) {
+      for (const part of chunks(entries, 100)) {
+        await db
+          .insertInto('scim_request_log')
+          .values(
+            part.map((e) => ({
+              directory_id: e.directoryId,
+              id: e.id,
+              at: e.at,
+              request_id: e.requestId,
+              method: e.method,
+              path: e.path,
+              query: e.query,
+              status: e.status,
+              duration_ms: e.durationMs,
+              scim_type: e.scimType,
+              detail: e.detail,
+              request_body: e.requestBody,
+              client_ip: e.clientIp,
+            })),
+          )
+          .execute();
+      }
     },
     async list(directoryId, options) {
       let query = db.selectFrom('scim_request_log').selectAll().where('directory_id', '=', directoryId);

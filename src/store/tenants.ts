@@ -91,6 +91,46 @@ export function createTokenRepository({ db }: RepoContext): TokenRepository {
         })
         .execute();
     },
+    async findCredentials(directoryId, now) {
+      const rows = await db
+        .selectFrom('directories as d')
+        .leftJoin('scim_tokens as t', (join) =>
+          join
+            .onRef('t.directory_id', '=', 'd.id')
+            .on('t.revoked_at', 'is', null)
+            .on((eb) => eb.or([eb('t.expires_at', 'is', null), eb('t.expires_at', '>', now)])),
+        )
+        .selectAll('d')
+        .select([
+          't.id as token_id',
+          't.token_sha256',
+          't.prefix',
+          't.created_at as token_created_at',
+          't.expires_at',
+          't.revoked_at',
+          't.last_used_at',
+          't.last_used_ip',
+        ])
+        .where('d.id', '=', directoryId)
+        .execute();
+      if (rows.length === 0) return undefined;
+      const tokens = rows
+        .filter((r) => r.token_id !== null)
+        .map((r) =>
+          tokenFromRow({
+            directory_id: r.id,
+            id: r.token_id!,
+            token_sha256: r.token_sha256!,
+            prefix: r.prefix!,
+            created_at: r.token_created_at!,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+            last_used_at: r.last_used_at,
+            last_used_ip: r.last_used_ip,
+          }),
+        );
+      return { directory: directoryFromRow(rows[0]!), tokens };
+    },
     async listUsable(directoryId, now) {
       const rows = await db
         .selectFrom('scim_tokens')

@@ -100,7 +100,7 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       await writeEmails(user, false);
     },
 
-    async update(user) {
+    async update(user, options) {
       const row = toRow(user);
       try {
         await db
@@ -123,7 +123,7 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
         if (dialect.isUniqueViolation(error)) throw conflict(user, error);
         throw error;
       }
-      await writeEmails(user, true);
+      if (options.emailsChanged) await writeEmails(user, true);
     },
 
     async markDeleted(directoryId, id, at) {
@@ -146,16 +146,17 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       return { total, items };
     },
 
-    async findExistingIds(directoryId, ids) {
+    async findExistingIds(directoryId, ids, options) {
       const found = new Set<string>();
       for (const part of chunks([...new Set(ids)])) {
-        const rows = await db
+        let query = db
           .selectFrom('directory_users')
           .select('id')
           .where('directory_id', '=', directoryId)
           .where('id', 'in', part)
-          .where('deleted_at', 'is', null)
-          .execute();
+          .where('deleted_at', 'is', null);
+        if (options?.forShare && dialect.supportsForUpdate) query = query.forShare();
+        const rows = await query.execute();
         for (const row of rows) found.add(row.id);
       }
       return found;

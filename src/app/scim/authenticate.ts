@@ -17,10 +17,9 @@ export async function authenticateScimRequest(
 ): Promise<Directory> {
   if (!input.credential) throw new ServiceError('unauthenticated', 'missing bearer token: send Authorization: Bearer <token>');
   const now = ctx.clock.now();
-  const [directory, tokens] = await Promise.all([
-    ctx.store.directories.findById(input.directoryId),
-    ctx.store.tokens.listUsable(input.directoryId, now.toISOString()),
-  ]);
+  const found = await ctx.store.tokens.findCredentials(input.directoryId, now.toISOString());
+  const directory = found?.directory;
+  const tokens = found?.tokens ?? [];
   const digest = sha256Hex(input.credential);
   let match: (typeof tokens)[number] | undefined;
   for (const token of tokens) if (digestsEqual(token.tokenSha256, digest)) match = token;

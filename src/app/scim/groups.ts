@@ -54,7 +54,8 @@ export function groupSnapshot(group: StoredGroup): JsonObject {
 /** Refuses members that are not users of this directory: a group never points at nothing. */
 async function assertUsersExist(tx: Repositories, directoryId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  const existing = await tx.users.findExistingIds(directoryId, ids);
+  // Locked so a concurrent DELETE of one of these users waits for this membership change and then removes it.
+  const existing = await tx.users.findExistingIds(directoryId, ids, { forShare: true });
   const missing = ids.filter((id) => !existing.has(id));
   if (missing.length > 0) {
     const shown = missing.slice(0, 5).join(', ') + (missing.length > 5 ? ` and ${missing.length - 5} more` : '');

@@ -63,7 +63,7 @@ async function writeUserChange(ctx: AppContext, tx: Repositories, directory: Dir
   if (deepEqual(before.resource, resource)) return before;
   const at = ctx.clock.now().toISOString();
   const after: StoredUser = { ...before, ...userColumns(resource), resource, version: before.version + 1, updatedAt: at };
-  await tx.users.update(after);
+  await tx.users.update(after, { emailsChanged: !deepEqual(before.resource['emails'], resource['emails']) });
   await tx.events.append(directory.id, directory.organizationId, userUpdateEvents(before, after), at);
   return after;
 }

@@ -8,6 +8,7 @@ import { authenticateScimRequest } from '../../app/scim/authenticate.js';
 import { scimBaseUrl, type AppContext } from '../../app/context.js';
 import { ServiceError, isServiceError } from '../../domain/errors.js';
 import type { Directory } from '../../domain/model.js';
+import type { RequestLogEntry } from '../../app/ports.js';
 import { scimErrorBody } from '../../scim/error-body.js';
 import type { JsonObject } from '../../scim/types.js';
 import { SCIM_CONTENT_TYPE } from '../../scim/urns.js';
@@ -22,6 +23,8 @@ import { handleGroupRoute, handleUserRoute } from './resource-routes.js';
 export interface ScimHandlerOptions {
   maxBodyBytes: number;
   logger: Logger;
+  /** Where request log entries go (buffered; see app/request-log-buffer.ts). */
+  recordRequest: (entry: RequestLogEntry) => void;
 }
 
 /** What a route handler gets. */
@@ -55,7 +58,6 @@ export function createScimHandler(ctx: AppContext, options: ScimHandlerOptions) 
     if (!match.ok && match.reason === 'not_scim') return undefined;
     const started = performance.now();
     const requestId = request.requestId ?? randomUUID();
-    const log = options.logger.child({ requestId });
     const text = bodyText(request);
     let directory: Directory | undefined;
     let response: HttpResponse;
@@ -82,7 +84,7 @@ export function createScimHandler(ctx: AppContext, options: ScimHandlerOptions) 
     } catch (error) {
       failure = isServiceError(error) ? error : undefined;
       if (!failure) {
-        log.error({ err: error, method: request.method, path: request.path }, 'SCIM request failed with an internal error');
+        options.logger.error({ err: error, requestId, method: request.method, path: request.path }, 'SCIM request failed with an internal error');
         failure = new ServiceError('internal', `internal error; quote request id ${requestId} to the service operator`);
       }
       const allow = failure.meta?.['allow'];
@@ -91,11 +93,9 @@ export function createScimHandler(ctx: AppContext, options: ScimHandlerOptions) 
     response.headers['x-request-id'] = requestId;
 
     const durationMs = performance.now() - started;
-    log.debug({ method: request.method, path: request.path, status: response.status, durationMs }, 'scim request');
     if (directory || failure?.meta?.['directoryKnown']) {
       const directoryId = directory?.id ?? match.directoryId;
-      await ctx.store.requestLog
-        .record({
+      options.recordRequest({
           directoryId,
           id: ctx.ids.next('req'),
           at: ctx.clock.now().toISOString(),
@@ -108,9 +108,8 @@ export function createScimHandler(ctx: AppContext, options: ScimHandlerOptions) 
           scimType: failure ? (scimErrorBody(failure.code, '').scimType ?? null) : null,
           detail: failure?.detail ?? null,
           requestBody: redactBody(tryParse(text), text),
-          clientIp: request.clientIp ?? null,
-        })
-        .catch((error: unknown) => log.error({ err: error }, 'could not record the SCIM request log entry'));
+        clientIp: request.clientIp ?? null,
+      });
     }
     return response;
 

@@ -100,7 +100,8 @@ CREATE TABLE group_memberships (
   created_at TEXT NOT NULL,
   PRIMARY KEY (directory_id, group_id, user_id)
 );
-CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id);
+-- (directory_id, user_id, group_id) covers "groups of these users" so the planner never scans the primary key instead
+CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id, group_id);
 
 -- Transactional outbox: each change appends its events in the same transaction.
 CREATE TABLE events (

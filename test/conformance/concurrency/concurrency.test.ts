@@ -5,6 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import type { EventType } from '../../../src/domain/events.js';
 import { dialects } from '../../support/databases.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
 import { ENTERPRISE_URN, GROUP_URN, PATCH_OP, oktaUser, type ScimClient } from '../../support/scim-client.js';
@@ -53,8 +54,7 @@ for (const { name, skip } of await dialects()) {
     before(async () => (server = await startTestServer(name)));
     after(async () => server?.close());
 
-    const count = (directoryId: string, type: Parameters<TestServer['server']['scimitar']['store']['events']['count']>[1]) =>
-      server.server.scimitar.store.events.count(directoryId, type);
+    const count = (directoryId: string, type?: EventType) => server.server.scimitar.store.events.count(directoryId, type);
 
     test('16 concurrent PATCH adds to one group lose no member', async () => {
       const { client, directoryId } = await server.newDirectory();
@@ -100,6 +100,30 @@ for (const { name, skip } of await dialects()) {
         const user = await client.get(`/Users/${id}`);
         assert.deepEqual((user.body.groups as { value: string }[]).map((g) => g.value), [groupId]);
       }
+    });
+
+    test('member adds racing the users\' DELETEs never leave a deleted user in the group', async () => {
+      const { client, directoryId } = await server.newDirectory();
+      const users = await createUsers(client, 'leaving', 24);
+      const groupId = await createGroup(client, 'Leavers');
+
+      const responses = await Promise.all(
+        users.flatMap((id) => [
+          client.patch(`/Groups/${groupId}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] })),
+          client.delete(`/Users/${id}`),
+        ]),
+      );
+      for (let i = 0; i < responses.length; i += 2) {
+        const [add, del] = [responses[i]!, responses[i + 1]!];
+        assert.equal(del.status, 204, del.text);
+        // The add either ran first (and the DELETE then removed the member) or found the user gone.
+        assert.ok(add.status === 204 || (add.status === 400 && add.body.scimType === 'invalidValue'), `${add.status} ${add.text}`);
+      }
+      // Every user is deleted, so the group has no member left: none points at a deleted user.
+      assert.deepEqual(await memberIdsOf(client, groupId), []);
+      assert.equal(await count(directoryId, 'user.deleted'), users.length);
+      // Every member that was added was removed again, with its event.
+      assert.equal(await count(directoryId, 'group.member_removed'), await count(directoryId, 'group.member_added'));
     });
 
     test('8 concurrent POSTs of one userName give exactly one 201 and seven 409s', async () => {

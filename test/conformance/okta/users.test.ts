@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from '../../support/databases.js';
 import { startTestServer, type TestServer } from '../../support/server.js';
-import { ENTERPRISE_URN, USER_URN, oktaUser } from '../../support/scim-client.js';
+import { ENTERPRISE_URN, ScimClient, USER_URN, oktaUser } from '../../support/scim-client.js';
 import { DEACTIVATE, LIST_URN, REACTIVATE, assertScimError, userNameLookup } from './okta.js';
 
 const PASSWORD = 'Sup3r-secret!';
@@ -47,6 +47,16 @@ for (const { name, skip } of await dialects()) {
       const basic = client.withAuthorization(`Basic ${Buffer.from(`okta:${token}`).toString('base64')}`);
       assert.equal((await basic.get('/Users?startIndex=1&count=1')).status, 200);
       assert.equal((await basic.get('/ServiceProviderConfig')).status, 200);
+    });
+
+    test('Okta configured with a base URL ending in "/" (so it requests //Users) still works', async () => {
+      const { client, token } = await server.newDirectory();
+      const slashed = new ScimClient(`${client.baseUrl}/`, token);
+      assert.equal((await slashed.get('/Users?startIndex=1&count=1')).status, 200);
+      assert.equal((await slashed.get('/ServiceProviderConfig')).status, 200);
+      const created = await slashed.post('/Users', oktaUser('slash@example.com'));
+      assert.equal(created.status, 201, created.text);
+      assert.equal((await client.get(userNameLookup('slash@example.com'))).body.Resources[0].id, created.body.id);
     });
 
     test('Okta Test API Credentials with a missing or wrong token gets a SCIM 401 with WWW-Authenticate', async () => {
@@ -160,7 +170,7 @@ for (const { name, skip } of await dialects()) {
     });
 
     test('Okta updates a profile with PUT: changes apply, left-out attributes disappear, readOnly ones are ignored', async () => {
-      const { client } = await server.newDirectory();
+      const { client, directoryId } = await server.newDirectory();
       const created = await client.post('/Users', oktaUser('frank@example.com', { title: 'Engineer', nickName: 'Frankie' }));
       const id = created.body.id;
       assert.equal(created.body.title, 'Engineer');
@@ -176,6 +186,7 @@ for (const { name, skip } of await dialects()) {
         locale: 'en-US',
         externalId: created.body.externalId,
         title: 'Staff Engineer',
+        password: PASSWORD,
         active: true,
       };
       const res = await client.put(`/Users/${id}`, put);
@@ -197,6 +208,41 @@ for (const { name, skip } of await dialects()) {
       assert.equal(got.body.title, 'Staff Engineer');
       assert.equal(got.body.meta.version, u.meta.version);
       assert.equal((await client.get('/Users/usr_someone_else')).status, 404);
+      assert.ok(!res.text.includes(PASSWORD) && !got.text.includes(PASSWORD), 'a password sent on PUT is never returned');
+      // The old address no longer finds the user; the new one does.
+      const email = (v: string) => `/Users?filter=${encodeURIComponent(`emails.value eq "${v}"`)}&startIndex=1&count=100`;
+      assert.equal((await client.get(email('frank@example.com'))).body.totalResults, 0);
+      assert.equal((await client.get(email('franklin@example.com'))).body.Resources[0].id, id);
+      const log = await server.server.scimitar.admin.requestLog({ directoryId });
+      assert.ok(log.some((e) => e.method === 'PUT'));
+      assert.ok(!JSON.stringify(log).includes(PASSWORD), 'the request log never holds the password');
+    });
+
+    test('Okta changing a userName with PUT moves the existence check; onto a taken userName it gets 409', async () => {
+      const { client } = await server.newDirectory();
+      const a = await client.post('/Users', oktaUser('first@example.com'));
+      const b = await client.post('/Users', oktaUser('second@example.com'));
+      const taken = await client.put(`/Users/${b.body.id}`, oktaUser('FIRST@example.com'));
+      assertScimError(taken, 409, 'uniqueness');
+      assert.equal((await client.get(`/Users/${b.body.id}`)).body.userName, 'second@example.com');
+
+      const renamed = await client.put(`/Users/${b.body.id}`, oktaUser('renamed@example.com'));
+      assert.equal(renamed.status, 200, renamed.text);
+      assert.equal(renamed.body.userName, 'renamed@example.com');
+      assert.equal((await client.get(userNameLookup('second@example.com'))).body.totalResults, 0);
+      assert.equal((await client.get(userNameLookup('Renamed@Example.com'))).body.Resources[0].id, b.body.id);
+      assert.equal((await client.get(userNameLookup('first@example.com'))).body.Resources[0].id, a.body.id);
+      // The old userName is free again.
+      assert.equal((await client.post('/Users', oktaUser('second@example.com'))).status, 201);
+    });
+
+    test('Okta retrying Create User in parallel gets exactly one 201 and 409s for the rest', async () => {
+      const { client } = await server.newDirectory();
+      const results = await Promise.all([0, 1, 2, 3].map(() => client.post('/Users', oktaUser('retry@example.com'))));
+      const statuses = results.map((r) => r.status).sort();
+      assert.deepEqual(statuses, [201, 409, 409, 409], results.map((r) => r.text).join('\n'));
+      for (const r of results.filter((x) => x.status === 409)) assertScimError(r, 409, 'uniqueness');
+      assert.equal((await client.get(userNameLookup('retry@example.com'))).body.totalResults, 1);
     });
 
     test('Okta re-sending an identical PUT keeps meta.version and lastModified', async () => {
