@@ -18,9 +18,10 @@ export const postgresDialect: SqlDialect = {
   isUniqueViolation: (error) =>
     typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '23505',
   contains: (column, value) => sql<boolean>`strpos(${column}, ${value}) > 0`,
-  startsWith: (column, value) => sql<boolean>`left(${column}, ${value.length}) = ${value}`,
+  // left/right count characters (code points), not UTF-16 units.
+  startsWith: (column, value) => sql<boolean>`left(${column}, ${[...value].length}) = ${value}`,
   endsWith: (column, value) =>
-    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`right(${column}, ${value.length}) = ${value}`,
+    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`right(${column}, ${[...value].length}) = ${value}`,
   // A session-level advisory lock on one pinned connection: even `create table if not exists`
   // races in PostgreSQL's catalog when two processes run it at once.
   withMigrationLock: (db, work) =>

@@ -58,9 +58,10 @@ export const sqliteDialect: SqlDialect = {
     ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' ||
       (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY'),
   contains: (column, value) => sql<boolean>`instr(${column}, ${value}) > 0`,
-  startsWith: (column, value) => sql<boolean>`substr(${column}, 1, ${value.length}) = ${value}`,
+  // substr counts characters (code points), not UTF-16 units.
+  startsWith: (column, value) => sql<boolean>`substr(${column}, 1, ${[...value].length}) = ${value}`,
   endsWith: (column, value) =>
-    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`substr(${column}, ${-value.length}) = ${value}`,
+    value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`substr(${column}, ${-[...value].length}) = ${value}`,
   // Each migration runs in a BEGIN IMMEDIATE transaction, which holds the only write lock;
   // busy_timeout makes a second process wait for it.
   withMigrationLock: (db, work) => work(db),

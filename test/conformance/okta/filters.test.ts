@@ -171,6 +171,25 @@ for (const { name, skip } of await dialects()) {
       await expectUsers('displayName eq "bob brown"', ['bob']);
     });
 
+    test('sw / ew count characters, not UTF-16 units (an emoji in a displayName or userName)', async () => {
+      const { client: other } = await server.newDirectory();
+      const res = await other.post('/Users', oktaUser('\u{1F600}zoe@example.com', { displayName: 'Zo\u00eb \u{1F600} \u00dcn\u00efcode' }));
+      assert.equal(res.status, 201, res.text);
+      for (const filter of [
+        'userName sw "\u{1F600}zoe"',
+        'userName sw "\u{1F600}"',
+        'displayName sw "zo\u00eb \u{1F600}"',
+        'displayName ew "\u{1F600} \u00fcn\u00efcode"',
+        'displayName co "\u{1F600} \u00dc"',
+        'displayName eq "ZO\u00cb \u{1F600} \u00dcN\u00cfCODE"',
+      ]) {
+        const found = await other.get(filtered('Users', filter));
+        assert.equal(found.status, 200, found.text);
+        assert.deepEqual(found.body.Resources.map((r: { id: string }) => r.id), [res.body.id], filter);
+      }
+      assert.equal((await other.get(filtered('Users', 'userName sw "\u{1F600}zoe@x"'))).body.totalResults, 0);
+    });
+
     test('POST /Users/.search with a SearchRequest body', async () => {
       const res = await client.post('/Users/.search', {
         schemas: [SEARCH_URN],
