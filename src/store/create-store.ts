@@ -4,6 +4,7 @@ import type { IdGenerator } from '../domain/ids.js';
 import type { OpenDatabase } from './dialects/dialect.js';
 import type { RepoContext } from './db-types.js';
 import { createEventLog } from './events.js';
+import { createGroupCommit } from './group-commit.js';
 import { createGroupRepository } from './groups.js';
 import { createMembershipRepository } from './memberships.js';
 import { createRequestLog } from './request-log.js';
@@ -25,9 +26,13 @@ function repositories(context: RepoContext, ids: IdGenerator): Repositories {
 
 export function createStore(database: OpenDatabase, ids: IdGenerator): Store {
   const { db, dialect } = database;
+  // SQLite has one writer: batch concurrent units into one COMMIT. PostgreSQL runs them in parallel.
+  const groupCommit = dialect.name === 'sqlite' ? createGroupCommit(db) : undefined;
   return {
     ...repositories({ db, dialect }, ids),
     dialect: dialect.name,
-    transaction: (work) => db.transaction().execute((trx) => work(repositories({ db: trx, dialect }, ids))),
+    transaction: groupCommit
+      ? (work) => groupCommit((conn) => work(repositories({ db: conn, dialect }, ids)))
+      : (work) => db.transaction().execute((trx) => work(repositories({ db: trx, dialect }, ids))),
   };
 }
