@@ -7,6 +7,7 @@ import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Config } from '../config/config.js';
 import { createScimitar, type Scimitar } from './create-scimitar.js';
+import { frameworkError, send } from '../http/adapters/fastify.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -46,6 +47,9 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     genReqId: () => randomUUID(),
     trustProxy: true,
     return503OnClosing: true,
+    // Errors the router raises before any route runs (a malformed %-escape in the path) get the
+    // same JSON shapes as everything else, SCIM errors under /scim.
+    frameworkErrors: (error, request, reply) => send(reply, frameworkError(request, error, '')),
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');

@@ -17,6 +17,7 @@ export function createMembershipRepository({ db }: RepoContext): MembershipRepos
           .select(['m.group_id', 'm.user_id', 'u.display_name', 'u.user_name'])
           .where('m.directory_id', '=', directoryId)
           .where('m.group_id', 'in', part)
+          .where('u.deleted_at', 'is', null)
           .orderBy('m.group_id')
           .orderBy('m.user_id')
           .execute();

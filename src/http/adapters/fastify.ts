@@ -15,12 +15,12 @@ export interface FastifyAdapterOptions {
   maxBodyBytes: number;
 }
 
-function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
+export function send(reply: FastifyReply, response: HttpResponse): FastifyReply {
   return reply.code(response.status).headers(response.headers).send(response.body ?? null);
 }
 
 /** Error responses for failures Fastify raises before our handler runs (size, malformed HTTP). */
-function frameworkError(request: FastifyRequest, error: FastifyError, prefix: string): HttpResponse {
+export function frameworkError(request: FastifyRequest, error: FastifyError, prefix: string): HttpResponse {
   const tooLarge = error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
   const isScim = request.url.slice(prefix.length).startsWith('/scim/');
   const status = tooLarge ? 413 : error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
