@@ -1,8 +1,7 @@
 /** `scimitar serve` and `scimitar migrate`. */
 import type { Config } from '../config/config.js';
 import { startServer } from '../runtime/server.js';
-import { openDatabase } from '../store/open-database.js';
-import { migrate } from '../store/migrate.js';
+import { migrateDatabase } from '../runtime/migrate-database.js';
 
 export async function runServe(config: Readonly<Config>): Promise<void> {
   const server = await startServer(config);
@@ -21,11 +20,6 @@ export async function runServe(config: Readonly<Config>): Promise<void> {
 }
 
 export async function runMigrate(config: Readonly<Config>): Promise<void> {
-  const database = openDatabase(config.databaseUrl);
-  try {
-    const applied = await migrate(database);
-    console.log(applied.length > 0 ? `applied ${applied.join(', ')} to ${database.description}` : `${database.description} is up to date`);
-  } finally {
-    await database.close();
-  }
+  const { applied, description } = await migrateDatabase(config.databaseUrl);
+  console.log(applied.length > 0 ? `applied ${applied.join(', ')} to ${description}` : `${description} is up to date`);
 }

@@ -2,7 +2,7 @@
  * The entities Scimitar keeps: organizations own directories; a directory receives users and
  * groups from one identity provider. Plain data, no behaviour, no wire names beyond `resource`.
  */
-import type { JsonObject } from '../scim/types.js';
+import type { JsonObject } from './json.js';
 
 export type Provider = 'okta' | 'entra' | 'generic';
 export const PROVIDERS: readonly Provider[] = ['okta', 'entra', 'generic'];

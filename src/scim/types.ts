@@ -3,11 +3,9 @@
  * the filter AST (RFC 7644 §3.4.2.2) and PATCH paths (RFC 7644 §3.5.2). Types only.
  */
 
-export type JsonPrimitive = string | number | boolean | null;
-export type JsonValue = JsonPrimitive | JsonValue[] | JsonObject;
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+import type { JsonPrimitive, JsonValue } from '../domain/json.js';
+
+export type { JsonObject, JsonPrimitive, JsonValue } from '../domain/json.js';
 
 /** RFC 7643 §2.3 data types. */
 export type AttributeType = 'string' | 'boolean' | 'decimal' | 'integer' | 'dateTime' | 'binary' | 'reference' | 'complex';

@@ -1,0 +1,62 @@
+/**
+ * The dependency direction of docs/architecture.md, enforced: protocol code (scim/) never
+ * reaches HTTP or SQL, use cases (app/) never reach HTTP, SQL or the environment, and only the
+ * composition root (runtime/) and the CLI see everything.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, dirname, normalize } from 'node:path';
+
+const ALLOWED: Record<string, string[]> = {
+  domain: ['domain'],
+  scim: ['domain', 'scim'],
+  app: ['domain', 'scim', 'app'],
+  store: ['domain', 'scim', 'app', 'store'],
+  http: ['domain', 'scim', 'app', 'http'],
+  config: ['config'],
+  runtime: ['domain', 'scim', 'app', 'store', 'http', 'config', 'runtime'],
+  cli: ['domain', 'config', 'runtime', 'cli'],
+};
+/** Third-party packages a layer may use; node: built-ins are allowed except where noted. */
+const PACKAGES: Record<string, string[]> = {
+  domain: [],
+  scim: [],
+  app: [],
+  store: ['kysely', 'better-sqlite3', 'pg'],
+  http: ['fastify'],
+  config: ['zod'],
+  runtime: ['fastify', 'pino'],
+  cli: ['commander'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+test('each source folder imports only the layers and packages it may', () => {
+  const violations: string[] = [];
+  for (const file of files('src')) {
+    const layer = relative('src', file).split('/')[0]!;
+    if (layer === 'index.ts') continue;
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'/g)) {
+      const spec = match[1]!;
+      if (spec.startsWith('.')) {
+        const target = relative('src', normalize(join(dirname(file), spec))).split('/')[0]!;
+        if (target.endsWith('.js')) continue; // src/index.ts re-exports
+        if (!ALLOWED[layer]!.includes(target)) violations.push(`${file} imports ${spec} (${layer} -> ${target})`);
+      } else if (spec.startsWith('node:')) {
+        if (layer === 'domain' || layer === 'scim') violations.push(`${file} imports ${spec}: ${layer}/ is pure`);
+      } else {
+        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+        if (!PACKAGES[layer]!.includes(pkg)) violations.push(`${file} imports package ${pkg}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
