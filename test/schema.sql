@@ -1,4 +1,4 @@
-CREATE TABLE directories ( id TEXT NOT NULL PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL, provider TEXT NOT NULL, status TEXT NOT NULL, event_seq BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
+CREATE TABLE directories ( id TEXT NOT NULL PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL, provider TEXT NOT NULL, status TEXT NOT NULL, event_seq BIGINT NOT NULL DEFAULT 0, user_count BIGINT NOT NULL DEFAULT 0, group_count BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
 CREATE TABLE directory_groups ( directory_id TEXT NOT NULL, id TEXT NOT NULL, display_name TEXT NOT NULL, display_name_lower TEXT NOT NULL, external_id TEXT, resource TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT, PRIMARY KEY (directory_id, id) );
 CREATE TABLE directory_user_emails ( directory_id TEXT NOT NULL, user_id TEXT NOT NULL, position INTEGER NOT NULL, value TEXT NOT NULL, value_lower TEXT NOT NULL, type TEXT, is_primary INTEGER NOT NULL, PRIMARY KEY (directory_id, user_id, position) );
 CREATE TABLE directory_users ( directory_id TEXT NOT NULL, id TEXT NOT NULL, user_name TEXT NOT NULL, user_name_lower TEXT NOT NULL, external_id TEXT, display_name TEXT, display_name_lower TEXT, active INTEGER NOT NULL, resource TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT, PRIMARY KEY (directory_id, id) );
@@ -11,10 +11,12 @@ CREATE TABLE scim_tokens ( directory_id TEXT NOT NULL, id TEXT NOT NULL, token_s
 CREATE INDEX directories_organization ON directories (organization_id, id);
 CREATE UNIQUE INDEX directory_groups_display_name ON directory_groups (directory_id, display_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX directory_groups_external_id ON directory_groups (directory_id, external_id) WHERE deleted_at IS NULL;
+CREATE INDEX directory_groups_live ON directory_groups (directory_id, id) WHERE deleted_at IS NULL;
 CREATE INDEX directory_groups_updated_at ON directory_groups (directory_id, updated_at);
 CREATE INDEX directory_user_emails_value ON directory_user_emails (directory_id, value_lower);
 CREATE INDEX directory_users_display_name ON directory_users (directory_id, display_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX directory_users_external_id ON directory_users (directory_id, external_id) WHERE deleted_at IS NULL;
+CREATE INDEX directory_users_live ON directory_users (directory_id, id) WHERE deleted_at IS NULL;
 CREATE INDEX directory_users_updated_at ON directory_users (directory_id, updated_at);
 CREATE UNIQUE INDEX directory_users_user_name ON directory_users (directory_id, user_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX events_occurred_at ON events (directory_id, occurred_at);

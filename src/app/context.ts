@@ -2,6 +2,7 @@
 import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Store } from './ports.js';
+import type { PageHints } from './scim/page-hints.js';
 
 export interface AppSettings {
   /** Public base URL, no trailing slash: SCIM locations are `${publicUrl}/scim/v2/<directoryId>/...`. */
@@ -14,6 +15,8 @@ export interface AppSettings {
 
 export interface AppContext {
   store: Store;
+  /** Per-process cache that lets list paging seek instead of skip. */
+  pageHints: PageHints;
   clock: Clock;
   ids: IdGenerator;
   settings: AppSettings;

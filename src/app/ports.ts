@@ -19,6 +19,11 @@ export interface Page {
   offset: number;
   /** Maximum rows; 0 asks for the total only. */
   limit: number;
+  /**
+   * The id of the row just before `offset`, when known (see app/scim/page-hints.ts): the store
+   * may then seek to it instead of skipping `offset` rows. Same rows when nothing changed.
+   */
+  afterId?: string;
 }
 
 export interface ListResult<T> {

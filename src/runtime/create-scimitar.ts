@@ -24,6 +24,7 @@ import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open-database.js';
 import { createIdGenerator } from './system.js';
 import { RequestLogBuffer } from '../app/request-log-buffer.js';
+import { PageHints } from '../app/scim/page-hints.js';
 
 export interface ScimitarOptions {
   /** `postgres://...`, `sqlite:<path>`, or an already open database. */
@@ -88,6 +89,7 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const ctx: AppContext = {
     store,
+    pageHints: new PageHints(),
     clock: options.clock ?? systemClock,
     ids,
     settings: {

@@ -6,7 +6,7 @@ import type { JsonObject } from '../scim/types.js';
 import type { RepoContext } from './db-types.js';
 import { compileFilter } from './filter-sql.js';
 import type { DirectoryGroupsTable } from './schema.js';
-import { totalOf } from './users.js';
+import { adjustCount, countRows, liveCount, pageOf, totalOf } from './paging.js';
 
 function toRow(group: StoredGroup): DirectoryGroupsTable {
   return {
@@ -57,6 +57,7 @@ export function createGroupRepository({ db, dialect }: RepoContext): GroupReposi
         if (dialect.isUniqueViolation(error)) throw conflict(group, error);
         throw error;
       }
+      await adjustCount(db, group.directoryId, 'group_count', 1);
     },
 
     async update(group) {
@@ -82,19 +83,24 @@ export function createGroupRepository({ db, dialect }: RepoContext): GroupReposi
     },
 
     async markDeleted(directoryId, id, at) {
-      await db.updateTable('directory_groups').set({ deleted_at: at, updated_at: at }).where('directory_id', '=', directoryId).where('id', '=', id).execute();
+      const result = await db
+        .updateTable('directory_groups')
+        .set({ deleted_at: at, updated_at: at })
+        .where('directory_id', '=', directoryId)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) await adjustCount(db, directoryId, 'group_count', -1);
     },
 
     async list(directoryId, filter, page) {
       const condition = filter ? compileFilter('Group', filter, dialect) : undefined;
       let base = db.selectFrom('directory_groups as g').where('g.directory_id', '=', directoryId).where('g.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items =
-        page.limit > 0 ? (await base.selectAll('g').orderBy('g.id').limit(page.limit).offset(page.offset).execute()).map(fromRow) : [];
-      const total = await totalOf(items.length, page, async () => {
-        const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        return Number(row.n);
-      });
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('g'), 'g.id', page).execute()).map(fromRow) : [];
+      const total = await totalOf(items.length, page, () =>
+        condition ? countRows(base) : liveCount(db, directoryId, 'group_count'),
+      );
       return { total, items };
     },
   };

@@ -15,6 +15,8 @@ export interface DirectoriesTable {
   provider: string;
   status: string;
   event_seq: number;
+  user_count: number;
+  group_count: number;
   created_at: string;
   updated_at: string;
 }

@@ -9,6 +9,7 @@ import type { ListResult, Page, UserRepository } from '../app/ports.js';
 import type { Filter } from '../scim/types.js';
 import { chunks, type RepoContext } from './db-types.js';
 import { compileFilter } from './filter-sql.js';
+import { adjustCount, countRows, liveCount, pageOf, totalOf } from './paging.js';
 import type { DirectoryUsersTable, DirectoryUserEmailsTable } from './schema.js';
 
 function toRow(user: StoredUser): DirectoryUsersTable {
@@ -98,6 +99,7 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
         throw error;
       }
       await writeEmails(user, false);
+      await adjustCount(db, user.directoryId, 'user_count', 1);
     },
 
     async update(user, options) {
@@ -127,7 +129,14 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
     },
 
     async markDeleted(directoryId, id, at) {
-      await db.updateTable('directory_users').set({ deleted_at: at, updated_at: at }).where('directory_id', '=', directoryId).where('id', '=', id).execute();
+      const result = await db
+        .updateTable('directory_users')
+        .set({ deleted_at: at, updated_at: at })
+        .where('directory_id', '=', directoryId)
+        .where('id', '=', id)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) > 0) await adjustCount(db, directoryId, 'user_count', -1);
       await db.deleteFrom('directory_user_emails').where('directory_id', '=', directoryId).where('user_id', '=', id).execute();
     },
 
@@ -135,14 +144,10 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       const condition = filter ? compileFilter('User', filter, dialect) : undefined;
       let base = db.selectFrom('directory_users as u').where('u.directory_id', '=', directoryId).where('u.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items =
-        page.limit > 0
-          ? (await base.selectAll('u').orderBy('u.id').limit(page.limit).offset(page.offset).execute()).map(fromRow)
-          : [];
-      const total = await totalOf(items.length, page, async () => {
-        const row = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-        return Number(row.n);
-      });
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('u'), 'u.id', page).execute()).map(fromRow) : [];
+      const total = await totalOf(items.length, page, () =>
+        condition ? countRows(base) : liveCount(db, directoryId, 'user_count'),
+      );
       return { total, items };
     },
 
@@ -162,13 +167,4 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       return found;
     },
   };
-}
-
-/**
- * The total without a COUNT query when the page itself tells it: a first page that is not full
- * holds every match (Okta's userName look-up), and so does a last page that is not full.
- */
-export async function totalOf(returned: number, page: Page, count: () => Promise<number>): Promise<number> {
-  if (page.limit > 0 && returned < page.limit && (returned > 0 || page.offset === 0)) return page.offset + returned;
-  return count();
 }

@@ -120,6 +120,24 @@ export function storeContract(dialect: DialectName, skip: string | false): void 
       assert.deepEqual(again.items.map((u) => u.userName), seen);
       assert.deepEqual(await store.users.list(dir, undefined, { offset: 0, limit: 0 }), { total: 25, items: [] });
       assert.deepEqual(await store.users.list(dir, undefined, { offset: 40, limit: 10 }), { total: 25, items: [] });
+      const first = await store.users.list(dir, undefined, { offset: 0, limit: 10 });
+      const seek = await store.users.list(dir, undefined, { offset: 10, limit: 10, afterId: first.items[9]!.id });
+      const skip = await store.users.list(dir, undefined, { offset: 10, limit: 10 });
+      assert.deepEqual(seek, skip, 'seeking past the previous page gives the same page as skipping');
+    });
+
+    test('the unfiltered total follows inserts and deletes', async () => {
+      const dir = ids.next('dir');
+      await store.directories.insert({ id: dir, organizationId: orgId, name: 'C', provider: 'okta', status: 'active', createdAt: T0, updatedAt: T0 });
+      const users = Array.from({ length: 12 }, (_, i) => user(dir, `c${i}@example.com`));
+      for (const u of users) await store.users.insert(u);
+      await store.users.markDeleted(dir, users[0]!.id, T0);
+      await store.users.markDeleted(dir, users[0]!.id, T0); // twice: counted once
+      assert.equal((await store.users.list(dir, undefined, { offset: 0, limit: 5 })).total, 11);
+      const groups = [group(dir, 'G1'), group(dir, 'G2')];
+      for (const g of groups) await store.groups.insert(g);
+      await store.groups.markDeleted(dir, groups[1]!.id, T0);
+      assert.equal((await store.groups.list(dir, undefined, { offset: 0, limit: 0 })).total, 1);
     });
 
     test('filters compile to the same answers on every dialect', async () => {

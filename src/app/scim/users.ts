@@ -119,7 +119,11 @@ export async function listUsers(
   directory: Directory,
   query: { filter?: Filter; page: Page; withGroups: boolean },
 ): Promise<ListResult<UserWithGroups>> {
-  const { total, items } = await ctx.store.users.list(directory.id, query.filter, query.page);
+  const afterId = ctx.pageHints.find(directory.id, 'User', query.filter, query.page.offset);
+  const { total, items } = await ctx.store.users.list(directory.id, query.filter, { ...query.page, afterId });
+  if (items.length === query.page.limit && items.length > 0) {
+    ctx.pageHints.remember(directory.id, 'User', query.filter, query.page.offset + items.length, items[items.length - 1]!.id);
+  }
   const groups = query.withGroups && items.length > 0 ? await ctx.store.memberships.groupsOf(directory.id, items.map((u) => u.id)) : undefined;
   return { total, items: items.map((user) => ({ user, groups: groups?.get(user.id) ?? [] })) };
 }

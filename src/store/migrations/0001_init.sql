@@ -18,6 +18,10 @@ CREATE TABLE directories (
   status TEXT NOT NULL,
   -- last event sequence number handed out for this directory (events are ordered per directory)
   event_seq BIGINT NOT NULL DEFAULT 0,
+  -- live (not deleted) users and groups, kept with each insert and delete so that the
+  -- totalResults of an unfiltered list (every page of an Okta import) is a lookup, not a count
+  user_count BIGINT NOT NULL DEFAULT 0,
+  group_count BIGINT NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -62,6 +66,8 @@ CREATE UNIQUE INDEX directory_users_user_name ON directory_users (directory_id, 
 CREATE INDEX directory_users_external_id ON directory_users (directory_id, external_id) WHERE deleted_at IS NULL;
 CREATE INDEX directory_users_display_name ON directory_users (directory_id, display_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX directory_users_updated_at ON directory_users (directory_id, updated_at);
+-- the list order of live users: paging skips index entries, never table rows
+CREATE INDEX directory_users_live ON directory_users (directory_id, id) WHERE deleted_at IS NULL;
 
 CREATE TABLE directory_user_emails (
   directory_id TEXT NOT NULL,
@@ -91,6 +97,7 @@ CREATE TABLE directory_groups (
 CREATE UNIQUE INDEX directory_groups_display_name ON directory_groups (directory_id, display_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX directory_groups_external_id ON directory_groups (directory_id, external_id) WHERE deleted_at IS NULL;
 CREATE INDEX directory_groups_updated_at ON directory_groups (directory_id, updated_at);
+CREATE INDEX directory_groups_live ON directory_groups (directory_id, id) WHERE deleted_at IS NULL;
 
 -- Membership is relational and changed by delta: adding one member to a group of 100,000 is one row.
 CREATE TABLE group_memberships (

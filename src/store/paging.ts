@@ -1,0 +1,49 @@
+/**
+ * Paging of user and group lists: a stable order by id, offset or keyset, and totals that
+ * avoid a COUNT whenever the page or the directory's live counters already tell it.
+ */
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Page } from '../app/ports.js';
+import type { Executor } from './db-types.js';
+
+/** Orders by id and applies the page: a seek past `afterId` when known, else OFFSET. */
+export function pageOf<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  idColumn: 'u.id' | 'g.id',
+  page: Page,
+): SelectQueryBuilder<DB, TB, O> {
+  const ordered = query.orderBy(sql.ref(idColumn)).limit(page.limit);
+  return page.afterId !== undefined
+    ? ordered.where(sql.ref(idColumn), '>', page.afterId as never)
+    : ordered.offset(page.offset);
+}
+
+/**
+ * The total without a COUNT query when the page itself tells it: a first page that is not full
+ * holds every match (Okta's userName look-up), and so does a last page that is not full.
+ */
+export async function totalOf(returned: number, page: Page, count: () => Promise<number>): Promise<number> {
+  if (page.limit > 0 && returned < page.limit && (returned > 0 || page.offset === 0)) return page.offset + returned;
+  return count();
+}
+
+export async function countRows(query: SelectQueryBuilder<any, any, any>): Promise<number> {
+  const row = await query.select((eb: any) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+  return Number((row as { n: unknown }).n);
+}
+
+type Counter = 'user_count' | 'group_count';
+
+export async function liveCount(db: Executor, directoryId: string, counter: Counter): Promise<number> {
+  const row = await db.selectFrom('directories').select(counter).where('id', '=', directoryId).executeTakeFirst();
+  return Number(row?.[counter] ?? 0);
+}
+
+/** Keeps the directory's live counter with an insert (+1) or delete (-1), in the same transaction. */
+export async function adjustCount(db: Executor, directoryId: string, counter: Counter, delta: 1 | -1): Promise<void> {
+  await db
+    .updateTable('directories')
+    .set((eb) => ({ [counter]: eb(counter, '+', delta) }) as never)
+    .where('id', '=', directoryId)
+    .execute();
+}
