@@ -3,6 +3,7 @@
  * compared in constant time.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ScimToken } from '../domain/model.js';
 
 export const SCIM_TOKEN_PREFIX = 'scimitar_scim_';
 
@@ -28,4 +29,19 @@ export function digestsEqual(a: string, b: string): boolean {
   const left = Buffer.from(a, 'hex');
   const right = Buffer.from(b, 'hex');
   return left.length === right.length && timingSafeEqual(left, right);
+}
+
+/** A fresh SCIM token record for a directory: only the hash and a display prefix are kept. */
+export function newScimTokenRecord(id: string, directoryId: string, secret: IssuedSecret, at: string): ScimToken {
+  return {
+    id,
+    directoryId,
+    tokenSha256: secret.sha256,
+    prefix: secret.displayPrefix,
+    createdAt: at,
+    expiresAt: null,
+    revokedAt: null,
+    lastUsedAt: null,
+    lastUsedIp: null,
+  };
 }

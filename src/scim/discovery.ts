@@ -28,8 +28,14 @@ export function serviceProviderConfig(o: DiscoveryOptions): JsonObject {
       {
         type: 'oauthbearertoken',
         name: 'OAuth Bearer Token',
-        description: 'Authentication with the bearer token issued for this directory (Authorization: Bearer <token>).',
+        description:
+          'The bearer token issued for this directory: Authorization: Bearer <token>, or the token alone (Okta Header Auth).',
         primary: true,
+      },
+      {
+        type: 'httpbasic',
+        name: 'HTTP Basic',
+        description: 'HTTP Basic with any user name and the directory token as the password.',
       },
     ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${o.baseUrl}/ServiceProviderConfig` },

@@ -5,7 +5,7 @@
 import { ServiceError } from '../../domain/errors.js';
 import { PROVIDERS, type Directory, type Provider } from '../../domain/model.js';
 import { scimBaseUrl, type AppContext } from '../context.js';
-import { issueSecret } from '../secrets.js';
+import { issueSecret, newScimTokenRecord } from '../secrets.js';
 
 export interface CreatedDirectory {
   directory: Directory;
@@ -39,17 +39,7 @@ export async function createDirectory(
       throw new ServiceError('not_found', `organization ${input.organizationId} does not exist`);
     }
     await tx.directories.insert(directory);
-    await tx.tokens.insert({
-      id: ctx.ids.next('tok'),
-      directoryId: directory.id,
-      tokenSha256: secret.sha256,
-      prefix: secret.displayPrefix,
-      createdAt: at,
-      expiresAt: null,
-      revokedAt: null,
-      lastUsedAt: null,
-      lastUsedIp: null,
-    });
+    await tx.tokens.insert(newScimTokenRecord(ctx.ids.next('tok'), directory.id, secret, at));
   });
   return { directory, scimBaseUrl: scimBaseUrl(ctx.settings, directory.id), token: secret.secret };
 }

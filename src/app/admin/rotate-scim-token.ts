@@ -4,7 +4,7 @@
  */
 import { ServiceError } from '../../domain/errors.js';
 import { scimBaseUrl, type AppContext } from '../context.js';
-import { issueSecret } from '../secrets.js';
+import { issueSecret, newScimTokenRecord } from '../secrets.js';
 
 export interface RotatedToken {
   directoryId: string;
@@ -28,17 +28,7 @@ export async function rotateScimToken(
   await ctx.store.transaction(async (tx) => {
     const directory = await tx.directories.findById(input.directoryId);
     if (!directory) throw new ServiceError('not_found', `directory ${input.directoryId} does not exist`);
-    await tx.tokens.insert({
-      id: tokenId,
-      directoryId: directory.id,
-      tokenSha256: secret.sha256,
-      prefix: secret.displayPrefix,
-      createdAt: at,
-      expiresAt: null,
-      revokedAt: null,
-      lastUsedAt: null,
-      lastUsedIp: null,
-    });
+    await tx.tokens.insert(newScimTokenRecord(tokenId, directory.id, secret, at));
     await tx.tokens.retireOthers(directory.id, tokenId, previousTokensExpireAt ? { expiresAt: previousTokensExpireAt } : { revokedAt: at });
     await tx.events.append(
       directory.id,
