@@ -7,7 +7,13 @@ import type { Config } from '../config/config.js';
 import { createScimitar, type Scimitar } from '../runtime/create-scimitar.js';
 
 async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => Promise<T>): Promise<T> {
-  const scimitar = await createScimitar({ database: config.databaseUrl, publicUrl: config.publicUrl, tokenGraceHours: config.tokenGraceHours });
+  const scimitar = await createScimitar({
+    database: config.databaseUrl,
+    publicUrl: config.publicUrl,
+    tokenGraceHours: config.tokenGraceHours,
+    // a one-shot command: no background upkeep
+    maintenance: false,
+  });
   try {
     return await work(scimitar);
   } finally {

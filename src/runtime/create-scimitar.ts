@@ -39,6 +39,13 @@ export interface ScimitarOptions {
   databasePoolSize?: number;
   /** Run pending migrations on start (default true). */
   migrate?: boolean;
+  /** Days the SCIM request log is kept (default 30). */
+  requestLogRetentionDays?: number;
+  /**
+   * Background upkeep (default true): planner statistics every 10 s when many rows changed,
+   * request-log retention every hour. Timers are unref'd and stopped by close().
+   */
+  maintenance?: boolean;
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -125,6 +132,23 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     },
   };
 
+  const timers: NodeJS.Timeout[] = [];
+  if (options.maintenance !== false) {
+    const retentionMs = (options.requestLogRetentionDays ?? 30) * 24 * 3_600_000;
+    const every = (ms: number, task: () => Promise<unknown>, what: string) => {
+      const run = () => task().catch((error: unknown) => logger.error({ err: error }, `${what} failed`));
+      const timer = setInterval(run, ms);
+      timer.unref();
+      timers.push(timer);
+      return run;
+    };
+    every(10_000, () => database.dialect.refreshPlannerStatistics(database.db), 'refreshing planner statistics');
+    void every(3_600_000, async () => {
+      const removed = await admin.purgeRequestLog(new Date(Date.now() - retentionMs));
+      if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
+    }, 'request log retention')();
+  }
+
   return {
     handle,
     fetch: toFetchHandler(handle, adapterOptions),
@@ -134,6 +158,7 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     store,
     databaseDescription: database.description,
     async close() {
+      for (const timer of timers) clearInterval(timer);
       await requestLog.flush();
       await database.close();
     },

@@ -16,7 +16,6 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const HOUR_MS = 3_600_000;
 
 export async function startServer(config: Readonly<Config>): Promise<RunningServer> {
   const logger = pino({
@@ -31,6 +30,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     maxPageSize: config.maxPageSize,
     maxBodyBytes: config.maxBodyBytes,
     tokenGraceHours: config.tokenGraceHours,
+    requestLogRetentionDays: config.requestLogRetentionDays,
     logger,
   });
   if (scimitar.databaseDescription.startsWith('SQLite') && config.databaseUrl.includes('./data/')) {
@@ -56,17 +56,6 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   });
   await app.register(scimitar.fastify);
 
-  const purge = async () => {
-    try {
-      const removed = await scimitar.admin.purgeRequestLog(new Date(Date.now() - config.requestLogRetentionDays * 24 * HOUR_MS));
-      if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
-    } catch (error) {
-      logger.error({ err: error }, 'request log retention failed');
-    }
-  };
-  const timer = setInterval(purge, HOUR_MS);
-  timer.unref();
-  void purge();
 
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
@@ -80,7 +69,6 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      clearInterval(timer);
       await app.close();
       await scimitar.close();
     })());

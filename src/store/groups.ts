@@ -97,7 +97,7 @@ export function createGroupRepository({ db, dialect }: RepoContext): GroupReposi
       const condition = filter ? compileFilter('Group', filter, dialect) : undefined;
       let base = db.selectFrom('directory_groups as g').where('g.directory_id', '=', directoryId).where('g.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items = page.limit > 0 ? (await pageOf(base.selectAll('g'), 'g.id', page).execute()).map(fromRow) : [];
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('g'), 'g.id', page, condition !== undefined).execute()).map(fromRow) : [];
       const total = await totalOf(items.length, page, () =>
         condition ? countRows(base) : liveCount(db, directoryId, 'group_count'),
       );

@@ -6,13 +6,21 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Page } from '../app/ports.js';
 import type { Executor } from './db-types.js';
 
-/** Orders by id and applies the page: a seek past `afterId` when known, else OFFSET. */
+/**
+ * Orders by id and applies the page: a seek past `afterId` when known, else OFFSET.
+ * With a filter, the order key is an expression (`id || ''`, same order) so the planner cannot
+ * walk the id index and test every row against the filter — PostgreSQL does exactly that for
+ * `userName eq "x" ORDER BY id LIMIT 100` whenever its statistics are stale, turning Okta's
+ * existence check into a scan. The filter's own index then finds the rows, and only they are sorted.
+ */
 export function pageOf<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
   idColumn: 'u.id' | 'g.id',
   page: Page,
+  filtered: boolean,
 ): SelectQueryBuilder<DB, TB, O> {
-  const ordered = query.orderBy(sql.ref(idColumn)).limit(page.limit);
+  const orderKey = filtered ? sql`${sql.ref(idColumn)} || ''` : sql.ref(idColumn);
+  const ordered = query.orderBy(orderKey).limit(page.limit);
   return page.afterId !== undefined
     ? ordered.where(sql.ref(idColumn), '>', page.afterId as never)
     : ordered.offset(page.offset);

@@ -144,7 +144,7 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       const condition = filter ? compileFilter('User', filter, dialect) : undefined;
       let base = db.selectFrom('directory_users as u').where('u.directory_id', '=', directoryId).where('u.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items = page.limit > 0 ? (await pageOf(base.selectAll('u'), 'u.id', page).execute()).map(fromRow) : [];
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('u'), 'u.id', page, condition !== undefined).execute()).map(fromRow) : [];
       const total = await totalOf(items.length, page, () =>
         condition ? countRows(base) : liveCount(db, directoryId, 'user_count'),
       );

@@ -184,6 +184,22 @@ export function storeContract(dialect: DialectName, skip: string | false): void 
       assert.equal(await store.memberships.clear(dirA, g.id), 1);
     });
 
+    test('planner statistics are refreshed once many rows changed, and only then', async () => {
+      const dir = ids.next('dir');
+      await store.directories.insert({ id: dir, organizationId: orgId, name: 'S', provider: 'okta', status: 'active', createdAt: T0, updatedAt: T0 });
+      await database.dialect.refreshPlannerStatistics(database.db);
+      for (let i = 0; i < 300; i++) await store.users.insert(user(dir, `stat${i}@example.com`));
+      // PostgreSQL publishes table activity counters up to a second or so after commit.
+      let analyzed: string[] = [];
+      for (let i = 0; i < 50 && !analyzed.includes('directory_users'); i++) {
+        analyzed.push(...(await database.dialect.refreshPlannerStatistics(database.db)));
+        if (dialect === 'sqlite') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      if (dialect === 'postgres') assert.ok(analyzed.includes('directory_users'), `analyzed: ${analyzed.join(', ')}`);
+      assert.deepEqual(await database.dialect.refreshPlannerStatistics(database.db), []);
+    });
+
     test('group displayName is unique per directory, case-insensitively', async () => {
       await store.groups.insert(group(dirA, 'Sales'));
       await assert.rejects(store.groups.insert(group(dirA, 'SALES')), (e) => isServiceError(e) && e.code === 'uniqueness_conflict');

@@ -17,6 +17,11 @@ export interface SqlDialect {
   contains(column: Expression<string | null>, value: string): Expression<SqlBool>;
   startsWith(column: Expression<string | null>, value: string): Expression<SqlBool>;
   endsWith(column: Expression<string | null>, value: string): Expression<SqlBool>;
+  /**
+   * Brings the query planner's statistics up to date where many rows changed since it last
+   * looked. Cheap when nothing changed; the runtime calls it on a timer.
+   */
+  refreshPlannerStatistics(db: Kysely<Database>): Promise<string[]>;
   /** Runs `work` holding a lock that serializes schema migrations across processes. */
   withMigrationLock<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
 }

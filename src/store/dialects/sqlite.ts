@@ -62,6 +62,11 @@ export const sqliteDialect: SqlDialect = {
   startsWith: (column, value) => sql<boolean>`substr(${column}, 1, ${[...value].length}) = ${value}`,
   endsWith: (column, value) =>
     value.length === 0 ? sql<boolean>`${column} is not null` : sql<boolean>`substr(${column}, ${-[...value].length}) = ${value}`,
+  // PRAGMA optimize runs ANALYZE on the tables whose statistics would change query plans.
+  refreshPlannerStatistics: async (db) => {
+    await sql`pragma optimize`.execute(db);
+    return [];
+  },
   // Each migration runs in a BEGIN IMMEDIATE transaction, which holds the only write lock;
   // busy_timeout makes a second process wait for it.
   withMigrationLock: (db, work) => work(db),
