@@ -57,7 +57,15 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   await app.register(scimitar.fastify);
 
 
-  await app.listen({ port: config.port, host: config.host });
+  // Listen on the raw server so the log carries our one start-up line, not one per interface.
+  await app.ready();
+  await new Promise<void>((resolve, reject) => {
+    app.server.once('error', reject);
+    app.server.listen(config.port, config.host, () => {
+      app.server.off('error', reject);
+      resolve();
+    });
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
