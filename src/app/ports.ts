@@ -20,15 +20,18 @@ export interface Page {
   /** Maximum rows; 0 asks for the total only. */
   limit: number;
   /**
-   * The id of the row just before `offset`, when known (see app/scim/page-hints.ts): the store
-   * may then seek to it instead of skipping `offset` rows. Same rows when nothing changed.
+   * The id of the row just before `offset` as of directory version `version`, when known (see
+   * app/scim/page-hints.ts). If the directory has not changed since, the store seeks past that
+   * id instead of skipping `offset` rows: the same rows, found in constant time.
    */
-  afterId?: string;
+  seek?: { afterId: string; version: number };
 }
 
 export interface ListResult<T> {
   total: number;
   items: T[];
+  /** The directory's change sequence when the list was read (its last event number). */
+  version: number;
 }
 
 export interface OrganizationRepository {

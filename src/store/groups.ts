@@ -6,7 +6,7 @@ import type { JsonObject } from '../scim/types.js';
 import type { RepoContext } from './db-types.js';
 import { compileFilter } from './filter-sql.js';
 import type { DirectoryGroupsTable } from './schema.js';
-import { adjustCount, countRows, liveCount, pageOf, totalOf } from './paging.js';
+import { adjustCount, countRows, directoryState, pageOf, totalOf } from './paging.js';
 
 function toRow(group: StoredGroup): DirectoryGroupsTable {
   return {
@@ -94,14 +94,15 @@ export function createGroupRepository({ db, dialect }: RepoContext): GroupReposi
     },
 
     async list(directoryId, filter, page) {
+      const state = await directoryState(db, directoryId, 'group_count');
       const condition = filter ? compileFilter('Group', filter, dialect) : undefined;
       let base = db.selectFrom('directory_groups as g').where('g.directory_id', '=', directoryId).where('g.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items = page.limit > 0 ? (await pageOf(base.selectAll('g'), 'g.id', page, condition !== undefined).execute()).map(fromRow) : [];
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('g'), 'g.id', page, condition !== undefined, state).execute()).map(fromRow) : [];
       const total = await totalOf(items.length, page, () =>
-        condition ? countRows(base) : liveCount(db, directoryId, 'group_count'),
+        condition ? countRows(base) : Promise.resolve(state.liveCount),
       );
-      return { total, items };
+      return { total, items, version: state.version };
     },
   };
 }

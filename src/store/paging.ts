@@ -18,11 +18,13 @@ export function pageOf<DB, TB extends keyof DB, O>(
   idColumn: 'u.id' | 'g.id',
   page: Page,
   filtered: boolean,
+  directory: DirectoryState,
 ): SelectQueryBuilder<DB, TB, O> {
   const orderKey = filtered ? sql`${sql.ref(idColumn)} || ''` : sql.ref(idColumn);
   const ordered = query.orderBy(orderKey).limit(page.limit);
-  return page.afterId !== undefined
-    ? ordered.where(sql.ref(idColumn), '>', page.afterId as never)
+  // A seek is exact only if nothing changed since the hint was taken; otherwise skip by offset.
+  return page.seek !== undefined && page.seek.version === directory.version
+    ? ordered.where(sql.ref(idColumn), '>', page.seek.afterId as never)
     : ordered.offset(page.offset);
 }
 
@@ -42,9 +44,16 @@ export async function countRows(query: SelectQueryBuilder<any, any, any>): Promi
 
 type Counter = 'user_count' | 'group_count';
 
-export async function liveCount(db: Executor, directoryId: string, counter: Counter): Promise<number> {
-  const row = await db.selectFrom('directories').select(counter).where('id', '=', directoryId).executeTakeFirst();
-  return Number(row?.[counter] ?? 0);
+export interface DirectoryState {
+  /** The directory's last event sequence number: it moves with every change. */
+  version: number;
+  liveCount: number;
+}
+
+/** The directory's version and live count, read before the page so a seek can be validated. */
+export async function directoryState(db: Executor, directoryId: string, counter: Counter): Promise<DirectoryState> {
+  const row = await db.selectFrom('directories').select(['event_seq', counter]).where('id', '=', directoryId).executeTakeFirst();
+  return { version: Number(row?.event_seq ?? 0), liveCount: Number(row?.[counter] ?? 0) };
 }
 
 /** Keeps the directory's live counter with an insert (+1) or delete (-1), in the same transaction. */

@@ -9,7 +9,7 @@ import type { ListResult, Page, UserRepository } from '../app/ports.js';
 import type { Filter } from '../scim/types.js';
 import { chunks, type RepoContext } from './db-types.js';
 import { compileFilter } from './filter-sql.js';
-import { adjustCount, countRows, liveCount, pageOf, totalOf } from './paging.js';
+import { adjustCount, countRows, directoryState, pageOf, totalOf } from './paging.js';
 import type { DirectoryUsersTable, DirectoryUserEmailsTable } from './schema.js';
 
 function toRow(user: StoredUser): DirectoryUsersTable {
@@ -141,14 +141,15 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
     },
 
     async list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>> {
+      const state = await directoryState(db, directoryId, 'user_count');
       const condition = filter ? compileFilter('User', filter, dialect) : undefined;
       let base = db.selectFrom('directory_users as u').where('u.directory_id', '=', directoryId).where('u.deleted_at', 'is', null);
       if (condition) base = base.where(condition);
-      const items = page.limit > 0 ? (await pageOf(base.selectAll('u'), 'u.id', page, condition !== undefined).execute()).map(fromRow) : [];
+      const items = page.limit > 0 ? (await pageOf(base.selectAll('u'), 'u.id', page, condition !== undefined, state).execute()).map(fromRow) : [];
       const total = await totalOf(items.length, page, () =>
-        condition ? countRows(base) : liveCount(db, directoryId, 'user_count'),
+        condition ? countRows(base) : Promise.resolve(state.liveCount),
       );
-      return { total, items };
+      return { total, items, version: state.version };
     },
 
     async findExistingIds(directoryId, ids, options) {

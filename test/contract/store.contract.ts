@@ -118,12 +118,15 @@ export function storeContract(dialect: DialectName, skip: string | false): void 
       assert.equal(new Set(seen).size, 25);
       const again = await store.users.list(dir, undefined, { offset: 0, limit: 25 });
       assert.deepEqual(again.items.map((u) => u.userName), seen);
-      assert.deepEqual(await store.users.list(dir, undefined, { offset: 0, limit: 0 }), { total: 25, items: [] });
-      assert.deepEqual(await store.users.list(dir, undefined, { offset: 40, limit: 10 }), { total: 25, items: [] });
+      assert.deepEqual(await store.users.list(dir, undefined, { offset: 0, limit: 0 }), { total: 25, items: [], version: 0 });
+      assert.deepEqual(await store.users.list(dir, undefined, { offset: 40, limit: 10 }), { total: 25, items: [], version: 0 });
       const first = await store.users.list(dir, undefined, { offset: 0, limit: 10 });
-      const seek = await store.users.list(dir, undefined, { offset: 10, limit: 10, afterId: first.items[9]!.id });
+      const seek = await store.users.list(dir, undefined, { offset: 10, limit: 10, seek: { afterId: first.items[9]!.id, version: first.version } });
       const skip = await store.users.list(dir, undefined, { offset: 10, limit: 10 });
       assert.deepEqual(seek, skip, 'seeking past the previous page gives the same page as skipping');
+      // A hint taken before the directory changed is not trusted: the page is found by offset.
+      const stale = await store.users.list(dir, undefined, { offset: 10, limit: 10, seek: { afterId: first.items[0]!.id, version: first.version - 1 } });
+      assert.deepEqual(stale, skip);
     });
 
     test('the unfiltered total follows inserts and deletes', async () => {

@@ -183,12 +183,12 @@ export async function listGroups(
   directory: Directory,
   query: { filter?: Filter; page: Page; withMembers: boolean },
 ): Promise<ListResult<GroupWithMembers>> {
-  const afterId = ctx.pageHints.find(directory.id, 'Group', query.filter, query.page.offset);
-  const { total, items } = await ctx.store.groups.list(directory.id, query.filter, { ...query.page, afterId });
+  const seek = ctx.pageHints.find(directory.id, 'Group', query.filter, query.page.offset);
+  const { total, items, version } = await ctx.store.groups.list(directory.id, query.filter, { ...query.page, seek });
   if (items.length === query.page.limit && items.length > 0) {
-    ctx.pageHints.remember(directory.id, 'Group', query.filter, query.page.offset + items.length, items[items.length - 1]!.id);
+    ctx.pageHints.remember(directory.id, 'Group', query.filter, query.page.offset + items.length, { afterId: items[items.length - 1]!.id, version });
   }
-  if (!query.withMembers || items.length === 0) return { total, items: items.map((group) => ({ group })) };
+  if (!query.withMembers || items.length === 0) return { total, version, items: items.map((group) => ({ group })) };
   const members = await ctx.store.memberships.membersOf(directory.id, items.map((g) => g.id));
-  return { total, items: items.map((group) => ({ group, members: members.get(group.id) ?? [] })) };
+  return { total, version, items: items.map((group) => ({ group, members: members.get(group.id) ?? [] })) };
 }

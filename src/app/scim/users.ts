@@ -119,11 +119,11 @@ export async function listUsers(
   directory: Directory,
   query: { filter?: Filter; page: Page; withGroups: boolean },
 ): Promise<ListResult<UserWithGroups>> {
-  const afterId = ctx.pageHints.find(directory.id, 'User', query.filter, query.page.offset);
-  const { total, items } = await ctx.store.users.list(directory.id, query.filter, { ...query.page, afterId });
+  const seek = ctx.pageHints.find(directory.id, 'User', query.filter, query.page.offset);
+  const { total, items, version } = await ctx.store.users.list(directory.id, query.filter, { ...query.page, seek });
   if (items.length === query.page.limit && items.length > 0) {
-    ctx.pageHints.remember(directory.id, 'User', query.filter, query.page.offset + items.length, items[items.length - 1]!.id);
+    ctx.pageHints.remember(directory.id, 'User', query.filter, query.page.offset + items.length, { afterId: items[items.length - 1]!.id, version });
   }
   const groups = query.withGroups && items.length > 0 ? await ctx.store.memberships.groupsOf(directory.id, items.map((u) => u.id)) : undefined;
-  return { total, items: items.map((user) => ({ user, groups: groups?.get(user.id) ?? [] })) };
+  return { total, version, items: items.map((user) => ({ user, groups: groups?.get(user.id) ?? [] })) };
 }
