@@ -2,7 +2,7 @@
  * The storage ports the use cases need, shaped by what they do (not generic CRUD). Every
  * method that touches tenant data takes the directory id first: tenancy is in the signature.
  */
-import type { EventType, NewEvent } from '../domain/events.js';
+import type { EventType, NewEvent, UserRef } from '../domain/events.js';
 import type {
   Directory,
   DirectoryStatus,
@@ -66,6 +66,10 @@ export interface UserRepository {
   update(user: StoredUser, options: { emailsChanged: boolean }): Promise<void>;
   markDeleted(directoryId: string, id: string, at: string): Promise<void>;
   list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>>;
+  /** Our id of the user that `value` names (our id, the IdP's externalId, or the userName), if live. */
+  resolveReference(directoryId: string, value: string): Promise<string | undefined>;
+  /** Short references (id, userName, primary email) of users, live or deleted, in one query. */
+  refsOf(directoryId: string, ids: string[]): Promise<Map<string, UserRef>>;
   /**
    * Which of these ids are live users of the directory. `forShare` locks the rows found until the
    * transaction ends, so a concurrent DELETE of one of them waits (PostgreSQL `FOR SHARE`).
@@ -93,8 +97,14 @@ export interface MembershipRepository {
   clear(directoryId: string, groupId: string): Promise<number>;
   /** Removes a user from every group; returns the group ids. */
   removeUserEverywhere(directoryId: string, userId: string): Promise<string[]>;
+  countMembers(directoryId: string, groupId: string): Promise<number>;
   /** Groups of each user, in one query. */
   groupsOf(directoryId: string, userIds: string[]): Promise<Map<string, { id: string; displayName: string }[]>>;
+}
+
+export interface RoleRepository {
+  /** Roles of each user, in one query. */
+  rolesOf(directoryId: string, userIds: string[]): Promise<Map<string, string[]>>;
 }
 
 export interface EventLog {
@@ -134,6 +144,7 @@ export interface Repositories {
   users: UserRepository;
   groups: GroupRepository;
   memberships: MembershipRepository;
+  roles: RoleRepository;
   events: EventLog;
   requestLog: RequestLog;
 }

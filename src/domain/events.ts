@@ -1,33 +1,88 @@
 /**
  * The event catalogue: every change to a directory appends one of these, in the same
- * transaction as the change (transactional outbox). Names are noun.past_verb.
+ * transaction as the change (transactional outbox). Names are noun.past_verb. Payloads carry
+ * the normalized shapes of domain/directory-view.ts.
  */
+import type { DirectoryGroup, DirectoryUser } from './directory-view.js';
+
+/** Who an event is about, briefly: enough to act without fetching. */
+export interface UserRef {
+  id: string;
+  userName: string;
+  email: string | null;
+}
+export interface GroupRef {
+  id: string;
+  name: string;
+}
+
 export interface EventCatalogue {
-  /** A user was provisioned (SCIM POST). data: the user as SCIM returns it. */
-  'user.created': { user: unknown };
-  /** A user's attributes changed (PUT/PATCH). data: the user and the previous values of what changed. */
-  'user.updated': { user: unknown; previous: Record<string, unknown> };
-  /** active went true -> false. */
-  'user.deactivated': { user: unknown };
-  /** active went false -> true (Okta re-assigns a user). */
-  'user.reactivated': { user: unknown };
+  /** A user was provisioned (SCIM POST, or SSO just-in-time). */
+  'user.created': { user: DirectoryUser };
+  /** A user's attributes changed (PUT/PATCH); `previous` holds the earlier values of the changed fields. */
+  'user.updated': { user: DirectoryUser; previous: Partial<DirectoryUser> };
+  /** active went true -> false (Okta unassigns or deactivates). */
+  'user.deactivated': { user: DirectoryUser };
+  /** active went false -> true (Okta re-assigns). */
+  'user.reactivated': { user: DirectoryUser };
   /** SCIM DELETE: the user left the directory. */
-  'user.deleted': { user: unknown };
-  'group.created': { group: unknown };
-  /** A group's attributes changed (rename). */
-  'group.updated': { group: unknown; previous: Record<string, unknown> };
-  'group.deleted': { group: unknown };
-  /** One event per member added, in the order the IdP sent them. */
-  'group.member_added': { groupId: string; userId: string };
-  'group.member_removed': { groupId: string; userId: string };
-  'directory.activated': { directoryId: string };
-  'directory.deactivated': { directoryId: string };
-  'directory.token_rotated': { directoryId: string; tokenId: string; previousTokenExpiresAt: string | null };
+  'user.deleted': { user: DirectoryUser };
+  'group.created': { group: DirectoryGroup };
+  /** A group's attributes changed (rename); `previous` holds the earlier values. */
+  'group.updated': { group: DirectoryGroup; previous: Partial<DirectoryGroup> };
+  'group.deleted': { group: DirectoryGroup };
+  /** One event per member added, in the order the IdP listed them. */
+  'group.member_added': { group: GroupRef; user: UserRef };
+  'group.member_removed': { group: GroupRef; user: UserRef };
+  /** A role mapping now gives the user this role (through one of its groups). */
+  'user.role_granted': { user: UserRef; role: string };
+  'user.role_revoked': { user: UserRef; role: string };
+  'directory.activated': { directory: DirectoryRef };
+  'directory.deactivated': { directory: DirectoryRef };
+  'directory.token_rotated': { directory: DirectoryRef; tokenId: string; previousTokenExpiresAt: string | null };
+}
+
+export interface DirectoryRef {
+  id: string;
+  organizationId: string;
+  name: string;
+  provider: string;
+  status: string;
 }
 
 export type EventType = keyof EventCatalogue;
 
+export const EVENT_TYPES: readonly EventType[] = [
+  'user.created',
+  'user.updated',
+  'user.deactivated',
+  'user.reactivated',
+  'user.deleted',
+  'group.created',
+  'group.updated',
+  'group.deleted',
+  'group.member_added',
+  'group.member_removed',
+  'user.role_granted',
+  'user.role_revoked',
+  'directory.activated',
+  'directory.deactivated',
+  'directory.token_rotated',
+];
+
 export interface NewEvent<T extends EventType = EventType> {
   type: T;
+  data: EventCatalogue[T];
+}
+
+/** An event as stored and as delivered (webhooks, events API). */
+export interface DirectoryEvent<T extends EventType = EventType> {
+  id: string;
+  type: T;
+  /** Position in the directory's stream: strictly increasing, in commit order. */
+  sequence: number;
+  occurredAt: string;
+  organizationId: string;
+  directoryId: string;
   data: EventCatalogue[T];
 }

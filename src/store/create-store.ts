@@ -8,6 +8,7 @@ import { createGroupCommit } from './group-commit.js';
 import { createGroupRepository } from './groups.js';
 import { createMembershipRepository } from './memberships.js';
 import { createRequestLog } from './request-log.js';
+import { createRoleRepository } from './roles.js';
 import { createDirectoryRepository, createOrganizationRepository, createTokenRepository } from './tenants.js';
 import { createUserRepository } from './users.js';
 
@@ -19,6 +20,7 @@ function repositories(context: RepoContext, ids: IdGenerator): Repositories {
     users: createUserRepository(context),
     groups: createGroupRepository(context),
     memberships: createMembershipRepository(context),
+    roles: createRoleRepository(context),
     events: createEventLog(context, () => ids.next('evt')),
     requestLog: createRequestLog(context),
   };

@@ -62,6 +62,16 @@ export function createMembershipRepository({ db }: RepoContext): MembershipRepos
       return wanted.filter((id) => removed.has(id));
     },
 
+    async countMembers(directoryId, groupId) {
+      const row = await db
+        .selectFrom('group_memberships')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('directory_id', '=', directoryId)
+        .where('group_id', '=', groupId)
+        .executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+
     async clear(directoryId, groupId) {
       const result = await db.deleteFrom('group_memberships').where('directory_id', '=', directoryId).where('group_id', '=', groupId).executeTakeFirst();
       return Number(result.numDeletedRows);

@@ -15,6 +15,7 @@ export interface DirectoriesTable {
   provider: string;
   status: string;
   event_seq: number;
+  settings: string;
   user_count: number;
   group_count: number;
   created_at: string;
@@ -106,6 +107,12 @@ export interface ScimRequestLogTable {
   client_ip: string | null;
 }
 
+export interface UserRolesTable {
+  directory_id: string;
+  user_id: string;
+  role: string;
+}
+
 export interface SchemaMigrationsTable {
   version: string;
   applied_at: string;
@@ -121,5 +128,6 @@ export interface Database {
   group_memberships: GroupMembershipsTable;
   events: EventsTable;
   scim_request_log: ScimRequestLogTable;
+  user_roles: UserRolesTable;
   schema_migrations: SchemaMigrationsTable;
 }

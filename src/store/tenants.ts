@@ -54,6 +54,7 @@ export function createDirectoryRepository({ db }: RepoContext): DirectoryReposit
           provider: d.provider,
           status: d.status,
           event_seq: 0,
+          settings: '{}',
           user_count: 0,
           group_count: 0,
           created_at: d.createdAt,

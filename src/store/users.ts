@@ -4,6 +4,8 @@
  */
 import { ServiceError } from '../domain/errors.js';
 import type { StoredUser } from '../domain/model.js';
+import type { UserRef } from '../domain/events.js';
+import { emailsOf } from '../app/directory/normalized.js';
 import type { JsonObject } from '../scim/types.js';
 import type { ListResult, Page, UserRepository } from '../app/ports.js';
 import type { Filter } from '../scim/types.js';
@@ -150,6 +152,35 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
         condition ? countRows(base) : Promise.resolve(state.liveCount),
       );
       return { total, items, version: state.version };
+    },
+
+    async resolveReference(directoryId, value) {
+      const row = await db
+        .selectFrom('directory_users')
+        .select('id')
+        .where('directory_id', '=', directoryId)
+        .where('deleted_at', 'is', null)
+        .where((eb) => eb.or([eb('id', '=', value), eb('external_id', '=', value), eb('user_name_lower', '=', value.toLowerCase())]))
+        .orderBy('id')
+        .executeTakeFirst();
+      return row?.id;
+    },
+
+    async refsOf(directoryId, ids) {
+      const refs = new Map<string, UserRef>();
+      for (const part of chunks([...new Set(ids)])) {
+        const rows = await db
+          .selectFrom('directory_users')
+          .select(['id', 'user_name', 'resource'])
+          .where('directory_id', '=', directoryId)
+          .where('id', 'in', part)
+          .execute();
+        for (const row of rows) {
+          const emails = emailsOf(JSON.parse(row.resource) as JsonObject);
+          refs.set(row.id, { id: row.id, userName: row.user_name, email: (emails.find((e) => e.primary) ?? emails[0])?.value ?? null });
+        }
+      }
+      return refs;
     },
 
     async findExistingIds(directoryId, ids, options) {

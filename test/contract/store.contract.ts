@@ -214,7 +214,7 @@ export function storeContract(dialect: DialectName, skip: string | false): void 
       await assert.rejects(
         store.transaction(async (tx) => {
           await tx.users.insert(u);
-          await tx.events.append(dirA, orgId, [{ type: 'user.created', data: { user: {} } }], T0);
+          await tx.events.append(dirA, orgId, [{ type: 'directory.activated', data: { directory: { id: dirA, organizationId: orgId, name: 'D', provider: 'okta', status: 'active' } } }], T0);
           throw new Error('boom');
         }),
       );
@@ -226,11 +226,11 @@ export function storeContract(dialect: DialectName, skip: string | false): void 
       await store.directories.insert({ id: dir, organizationId: orgId, name: 'E', provider: 'okta', status: 'active', createdAt: T0, updatedAt: T0 });
       await store.transaction((tx) =>
         tx.events.append(dir, orgId, [
-          { type: 'group.member_added', data: { groupId: 'g', userId: 'a' } },
-          { type: 'group.member_added', data: { groupId: 'g', userId: 'b' } },
+          { type: 'group.member_added', data: { group: { id: 'g', name: 'G' }, user: { id: 'a', userName: 'a', email: null } } },
+          { type: 'group.member_added', data: { group: { id: 'g', name: 'G' }, user: { id: 'b', userName: 'b', email: null } } },
         ], T0),
       );
-      await store.transaction((tx) => tx.events.append(dir, orgId, [{ type: 'group.deleted', data: { group: {} } }], T0));
+      await store.transaction((tx) => tx.events.append(dir, orgId, [{ type: 'directory.deactivated', data: { directory: { id: dir, organizationId: orgId, name: 'E', provider: 'okta', status: 'inactive' } } }], T0));
       assert.equal(await store.events.count(dir), 3);
       assert.equal(await store.events.count(dir, 'group.member_added'), 2);
     });

@@ -5,6 +5,7 @@
 import { ServiceError } from '../../domain/errors.js';
 import { scimBaseUrl, type AppContext } from '../context.js';
 import { issueSecret, newScimTokenRecord } from '../secrets.js';
+import { directoryRef } from '../directory/views.js';
 
 export interface RotatedToken {
   directoryId: string;
@@ -33,7 +34,7 @@ export async function rotateScimToken(
     await tx.events.append(
       directory.id,
       directory.organizationId,
-      [{ type: 'directory.token_rotated', data: { directoryId: directory.id, tokenId, previousTokenExpiresAt: previousTokensExpireAt } }],
+      [{ type: 'directory.token_rotated', data: { directory: directoryRef(directory), tokenId, previousTokenExpiresAt: previousTokensExpireAt } }],
       at,
     );
   });

@@ -2,6 +2,7 @@
 import { ServiceError } from '../../domain/errors.js';
 import type { Directory, DirectoryStatus } from '../../domain/model.js';
 import type { AppContext } from '../context.js';
+import { directoryRef } from '../directory/views.js';
 
 export async function setDirectoryStatus(ctx: AppContext, input: { directoryId: string; status: string }): Promise<Directory> {
   if (input.status !== 'active' && input.status !== 'inactive') {
@@ -17,7 +18,7 @@ export async function setDirectoryStatus(ctx: AppContext, input: { directoryId: 
     await tx.events.append(
       directory.id,
       directory.organizationId,
-      [{ type: status === 'active' ? 'directory.activated' : 'directory.deactivated', data: { directoryId: directory.id } }],
+      [{ type: status === 'active' ? 'directory.activated' : 'directory.deactivated', data: { directory: directoryRef({ ...directory, status }) } }],
       at,
     );
     return { ...directory, status, updatedAt: at };

@@ -14,7 +14,7 @@ import type { Filter, JsonObject } from '../../scim/types.js';
 import type { AppContext } from '../context.js';
 import type { ListResult, Page, Repositories } from '../ports.js';
 import { assertIfMatch } from './preconditions.js';
-import { previousValues } from './user-changes.js';
+import { groupRef, groupView, memberEvents, previousOf } from '../directory/views.js';
 
 export interface GroupWithMembers {
   group: StoredGroup;
@@ -39,18 +39,6 @@ function groupColumns(resource: JsonObject): Pick<StoredGroup, 'displayName' | '
   };
 }
 
-export function groupSnapshot(group: StoredGroup): JsonObject {
-  return {
-    id: group.id,
-    directoryId: group.directoryId,
-    displayName: group.displayName,
-    externalId: group.externalId,
-    attributes: group.resource,
-    createdAt: group.createdAt,
-    updatedAt: group.updatedAt,
-  };
-}
-
 /** Refuses members that are not users of this directory: a group never points at nothing. */
 async function assertUsersExist(tx: Repositories, directoryId: string, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
@@ -63,8 +51,14 @@ async function assertUsersExist(tx: Repositories, directoryId: string, ids: stri
   }
 }
 
-/** Applies a membership change and returns its events, in the order the IdP named the members. */
-async function applyMembership(tx: Repositories, directoryId: string, groupId: string, change: MembershipChange, at: string): Promise<NewEvent[]> {
+/** Applies a membership change; returns who was really added and removed, in the IdP's order. */
+async function applyMembership(
+  tx: Repositories,
+  directoryId: string,
+  groupId: string,
+  change: MembershipChange,
+  at: string,
+): Promise<{ added: string[]; removed: string[] }> {
   let toAdd = change.add;
   let toRemove = change.remove;
   if (change.replaceAll) {
@@ -77,10 +71,7 @@ async function applyMembership(tx: Repositories, directoryId: string, groupId: s
   await assertUsersExist(tx, directoryId, toAdd);
   const removed = await tx.memberships.remove(directoryId, groupId, toRemove);
   const added = await tx.memberships.add(directoryId, groupId, toAdd, at);
-  return [
-    ...removed.map((userId) => ({ type: 'group.member_removed' as const, data: { groupId, userId } })),
-    ...added.map((userId) => ({ type: 'group.member_added' as const, data: { groupId, userId } })),
-  ];
+  return { added, removed };
 }
 
 export async function createGroup(ctx: AppContext, directory: Directory, body: unknown): Promise<StoredGroup> {
@@ -98,8 +89,14 @@ export async function createGroup(ctx: AppContext, directory: Directory, body: u
   };
   await ctx.store.transaction(async (tx) => {
     await tx.groups.insert(group);
-    const memberEvents = await applyMembership(tx, directory.id, group.id, { replaceAll: null, add: members ?? [], remove: [] }, at);
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.created', data: { group: groupSnapshot(group) } }, ...memberEvents], at);
+    const change = await applyMembership(tx, directory.id, group.id, { replaceAll: null, add: members ?? [], remove: [] }, at);
+    const view = await groupView(tx, directory, group, { isNew: change.added.length === 0 });
+    await tx.events.append(
+      directory.id,
+      directory.organizationId,
+      [{ type: 'group.created', data: { group: view } }, ...(await memberEvents(tx, directory.id, groupRef(group), change))],
+      at,
+    );
   });
   return group;
 }
@@ -114,15 +111,20 @@ async function writeGroupChange(
   change: MembershipChange,
 ): Promise<StoredGroup> {
   const at = ctx.clock.now().toISOString();
-  const memberEvents = await applyMembership(tx, directory.id, before.id, change, at);
   const attributesChanged = !deepEqual(before.resource, resource);
-  if (!attributesChanged && memberEvents.length === 0) return before;
+  const beforeView = attributesChanged ? await groupView(tx, directory, before) : undefined;
+  const members = await applyMembership(tx, directory.id, before.id, change, at);
+  if (!attributesChanged && members.added.length === 0 && members.removed.length === 0) return before;
   const after: StoredGroup = { ...before, ...groupColumns(resource), resource, version: before.version + 1, updatedAt: at };
   await tx.groups.update(after);
-  const events: NewEvent[] = attributesChanged
-    ? [{ type: 'group.updated', data: { group: groupSnapshot(after), previous: previousValues(before.resource, resource) } }]
-    : [];
-  await tx.events.append(directory.id, directory.organizationId, [...events, ...memberEvents], at);
+  const events: NewEvent[] = [];
+  if (beforeView) {
+    const afterView = await groupView(tx, directory, after);
+    // memberCount is reported by the member events themselves
+    events.push({ type: 'group.updated', data: { group: afterView, previous: previousOf(beforeView, afterView, ['updatedAt', 'memberCount']) } });
+  }
+  events.push(...(await memberEvents(tx, directory.id, groupRef(after), members)));
+  await tx.events.append(directory.id, directory.organizationId, events, at);
   return after;
 }
 
@@ -165,9 +167,11 @@ export async function deleteGroup(ctx: AppContext, directory: Directory, id: str
   const at = ctx.clock.now().toISOString();
   await ctx.store.transaction(async (tx) => {
     const group = await loadForWrite(tx, directory.id, id, ifMatch);
+    const view = await groupView(tx, directory, group);
     await tx.memberships.clear(directory.id, id);
     await tx.groups.markDeleted(directory.id, id, at);
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: groupSnapshot({ ...group, deletedAt: at }) } }], at);
+    // One group.deleted stands for all its memberships: no member_removed per member.
+    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: { ...view, updatedAt: at } } }], at);
   });
 }
 

@@ -2,9 +2,11 @@
  * How a SCIM resource becomes a stored user, and which events a change produces: shared by the
  * create, replace and patch use cases so they cannot disagree.
  */
+import type { DirectoryUser } from '../../domain/directory-view.js';
 import type { NewEvent } from '../../domain/events.js';
 import type { StoredUser } from '../../domain/model.js';
-import type { JsonObject, JsonValue } from '../../scim/types.js';
+import type { JsonObject } from '../../scim/types.js';
+import { previousOf } from '../directory/views.js';
 
 /** The indexed columns, read from a normalized resource (userName is validated upstream). */
 export function userColumns(resource: JsonObject): Pick<StoredUser, 'userName' | 'externalId' | 'displayName' | 'active'> {
@@ -18,41 +20,17 @@ export function userColumns(resource: JsonObject): Pick<StoredUser, 'userName' |
   };
 }
 
-/** A user as events carry it: our id and columns plus the attributes the IdP set. */
-export function userSnapshot(user: StoredUser): JsonObject {
-  return {
-    id: user.id,
-    directoryId: user.directoryId,
-    userName: user.userName,
-    externalId: user.externalId,
-    displayName: user.displayName,
-    active: user.active,
-    attributes: user.resource,
-    createdAt: user.createdAt,
-    updatedAt: user.updatedAt,
-  };
-}
-
-/** Top-level attributes whose value differs, with their previous values (null when absent). */
-export function previousValues(before: JsonObject, after: JsonObject): Record<string, JsonValue> {
-  const previous: Record<string, JsonValue> = {};
-  for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-    if (key === 'schemas') continue;
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) previous[key] = before[key] ?? null;
-  }
-  return previous;
-}
-
-/** user.updated for attribute changes, then user.deactivated / user.reactivated for `active`. */
-export function userUpdateEvents(before: StoredUser, after: StoredUser): NewEvent[] {
-  const previous = previousValues(before.resource, after.resource);
-  const { active: _active, ...others } = previous;
+/** user.updated for attribute changes, then user.deactivated / user.reactivated for the state. */
+export function userUpdateEvents(before: DirectoryUser, after: DirectoryUser): NewEvent[] {
+  const previous = previousOf(before, after, ['raw', 'updatedAt', 'state']);
+  // Attributes outside the normalized fields (nickName, locale, ...) still make an update: the
+  // earlier SCIM resource is then given as previous.raw. `active` alone is a state change.
+  const { active: _a, ...rawBefore } = before.raw;
+  const { active: _b, ...rawAfter } = after.raw;
+  if (JSON.stringify(rawBefore) !== JSON.stringify(rawAfter)) previous.raw = before.raw;
   const events: NewEvent[] = [];
-  const snapshot = userSnapshot(after);
-  if (Object.keys(others).length > 0 || (before.active === after.active && 'active' in previous)) {
-    events.push({ type: 'user.updated', data: { user: snapshot, previous } });
-  }
-  if (before.active && !after.active) events.push({ type: 'user.deactivated', data: { user: snapshot } });
-  if (!before.active && after.active) events.push({ type: 'user.reactivated', data: { user: snapshot } });
+  if (Object.keys(previous).length > 0) events.push({ type: 'user.updated', data: { user: after, previous } });
+  if (before.state === 'active' && after.state === 'inactive') events.push({ type: 'user.deactivated', data: { user: after } });
+  if (before.state === 'inactive' && after.state === 'active') events.push({ type: 'user.reactivated', data: { user: after } });
   return events;
 }

@@ -12,7 +12,8 @@ import type { Filter, JsonObject } from '../../scim/types.js';
 import type { AppContext } from '../context.js';
 import type { ListResult, Page, Repositories } from '../ports.js';
 import { assertIfMatch } from './preconditions.js';
-import { userColumns, userSnapshot, userUpdateEvents } from './user-changes.js';
+import { userColumns, userUpdateEvents } from './user-changes.js';
+import { groupRef, userRef, userView } from '../directory/views.js';
 
 export interface UserWithGroups {
   user: StoredUser;
@@ -52,7 +53,8 @@ export async function createUser(ctx: AppContext, directory: Directory, body: un
   };
   await ctx.store.transaction(async (tx) => {
     await tx.users.insert(user);
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'user.created', data: { user: userSnapshot(user) } }], at);
+    const view = await userView(tx, directory, user, { isNew: true });
+    await tx.events.append(directory.id, directory.organizationId, [{ type: 'user.created', data: { user: view } }], at);
   });
   return user;
 }
@@ -63,8 +65,10 @@ async function writeUserChange(ctx: AppContext, tx: Repositories, directory: Dir
   if (deepEqual(before.resource, resource)) return before;
   const at = ctx.clock.now().toISOString();
   const after: StoredUser = { ...before, ...userColumns(resource), resource, version: before.version + 1, updatedAt: at };
+  const beforeView = await userView(tx, directory, before);
   await tx.users.update(after, { emailsChanged: !deepEqual(before.resource['emails'], resource['emails']) });
-  await tx.events.append(directory.id, directory.organizationId, userUpdateEvents(before, after), at);
+  const afterView = { ...(await userView(tx, directory, after, { isNew: true })), groups: beforeView.groups, roles: beforeView.roles };
+  await tx.events.append(directory.id, directory.organizationId, userUpdateEvents(beforeView, afterView), at);
   return after;
 }
 
@@ -93,14 +97,16 @@ export async function deleteUser(ctx: AppContext, directory: Directory, id: stri
   const at = ctx.clock.now().toISOString();
   await ctx.store.transaction(async (tx) => {
     const user = await loadForWrite(tx, directory.id, id, ifMatch);
-    const groupIds = await tx.memberships.removeUserEverywhere(directory.id, id);
+    const view = await userView(tx, directory, user);
+    await tx.memberships.removeUserEverywhere(directory.id, id);
     await tx.users.markDeleted(directory.id, id, at);
+    const ref = userRef(view);
     await tx.events.append(
       directory.id,
       directory.organizationId,
       [
-        ...groupIds.map((groupId) => ({ type: 'group.member_removed' as const, data: { groupId, userId: id } })),
-        { type: 'user.deleted', data: { user: userSnapshot({ ...user, deletedAt: at }) } },
+        ...view.groups.map((g) => ({ type: 'group.member_removed' as const, data: { group: g, user: ref } })),
+        { type: 'user.deleted', data: { user: { ...view, state: 'deleted' as const, groups: [], updatedAt: at } } },
       ],
       at,
     );
