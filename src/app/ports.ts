@@ -2,7 +2,7 @@
  * The storage ports the use cases need, shaped by what they do (not generic CRUD). Every
  * method that touches tenant data takes the directory id first: tenancy is in the signature.
  */
-import type { EventType, NewEvent, UserRef } from '../domain/events.js';
+import type { DirectoryEvent, EventType, NewEvent, UserRef } from '../domain/events.js';
 import type {
   Directory,
   DirectoryStatus,
@@ -111,6 +111,12 @@ export interface EventLog {
   /** Appends events in order, numbered by the directory's sequence. Call inside the change's transaction. */
   append(directoryId: string, organizationId: string, events: NewEvent[], at: string): Promise<void>;
   count(directoryId: string, type?: EventType): Promise<number>;
+  /** Events of the directory with sequence > afterSeq, in order. */
+  listAfter(directoryId: string, afterSeq: number, limit: number): Promise<DirectoryEvent[]>;
+  /** The directory's last sequence number (0 when it has no events). */
+  lastSequence(directoryId: string): Promise<number>;
+  /** Deletes events older than `before` (retention); returns how many. */
+  purge(directoryId: string, before: string): Promise<number>;
 }
 
 export interface RequestLogEntry {

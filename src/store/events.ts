@@ -4,6 +4,7 @@
  * so sequence order is commit order).
  */
 import type { EventLog } from '../app/ports.js';
+import type { DirectoryEvent, EventType } from '../domain/events.js';
 import { chunks, type RepoContext } from './db-types.js';
 
 export function createEventLog({ db }: RepoContext, newId: () => string): EventLog {
@@ -27,6 +28,35 @@ export function createEventLog({ db }: RepoContext, newId: () => string): EventL
         data: JSON.stringify(event.data),
       }));
       for (const part of chunks(rows, 100)) await db.insertInto('events').values(part).execute();
+    },
+    async listAfter(directoryId, afterSeq, limit) {
+      const rows = await db
+        .selectFrom('events')
+        .selectAll()
+        .where('directory_id', '=', directoryId)
+        .where('seq', '>', afterSeq)
+        .orderBy('seq')
+        .limit(limit)
+        .execute();
+      return rows.map(
+        (row): DirectoryEvent => ({
+          id: row.id,
+          type: row.type as EventType,
+          sequence: Number(row.seq),
+          occurredAt: row.occurred_at,
+          organizationId: row.organization_id,
+          directoryId: row.directory_id,
+          data: JSON.parse(row.data) as DirectoryEvent['data'],
+        }),
+      );
+    },
+    async lastSequence(directoryId) {
+      const row = await db.selectFrom('directories').select('event_seq').where('id', '=', directoryId).executeTakeFirst();
+      return Number(row?.event_seq ?? 0);
+    },
+    async purge(directoryId, before) {
+      const result = await db.deleteFrom('events').where('directory_id', '=', directoryId).where('occurred_at', '<', before).executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
     async count(directoryId, type) {
       let query = db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('directory_id', '=', directoryId);
