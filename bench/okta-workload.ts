@@ -26,6 +26,8 @@ export interface WorkloadOptions {
   userPrefix?: string;
   /** Print create progress (useful when filling a large directory). */
   progress?: boolean;
+  /** Run the create phase only (the delivery figures compare it with webhook delivery on and off). */
+  createOnly?: boolean;
   log?: (line: string) => void;
 }
 
@@ -404,12 +406,13 @@ export async function runOktaWorkload(options: WorkloadOptions): Promise<PhaseRe
     minReadSeconds: options.minReadSeconds ?? 1,
     userPrefix: options.userPrefix ?? 'user',
     progress: options.progress ?? false,
+    createOnly: options.createOnly ?? false,
     log: options.log ?? ((line: string) => console.error(line)),
   };
   const ctx: Ctx = { client: new ScimClient(opts.baseUrl, opts.token, opts.concurrency), opts, users: [], groups: [] };
   const results: PhaseResult[] = [];
   try {
-    for (const phase of PHASES) {
+    for (const phase of opts.createOnly ? [createUsers] : PHASES) {
       const result = await phase(ctx);
       results.push(result);
       if (opts.progress) opts.log(`  ${result.phase}: ${result.opsPerSec} ops/s (${result.ops} ops, ${result.errors} errors)`);

@@ -53,11 +53,12 @@ export function ratioTable(runs: TargetRun[]): string | undefined {
   return `Scimitar vs floor — ${fmt(runs[0].users)} users\n${table(header, rows)}`;
 }
 
-export async function writeResults(dir: string, options: unknown, runs: TargetRun[]): Promise<string> {
+/** `extra` adds sections next to `runs` (e.g. the webhook delivery figures). */
+export async function writeResults(dir: string, options: unknown, runs: TargetRun[], extra: Record<string, unknown> = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const file = join(dir, `results-${stamp}.json`);
   const meta = { node: process.version, platform: process.platform, cpus: cpus().length, cpuModel: cpus()[0]?.model };
-  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), meta, options, runs }, null, 2)}\n`);
+  await writeFile(file, `${JSON.stringify({ date: new Date().toISOString(), meta, options, runs, ...extra }, null, 2)}\n`);
   return file;
 }

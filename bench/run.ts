@@ -13,12 +13,16 @@
  *   --concurrency N    requests in flight (default 8) [BENCH_CONCURRENCY]
  *   --repeat N         runs per target, each on a fresh server and database; per phase the median-ops/s run is
  *                      reported (default 1; the floor always runs at least 3 times) [BENCH_REPEAT]
+ *   --no-delivery      skip the webhook delivery figures (bench/delivery.ts: create ops/s with delivery off vs on,
+ *                      and delivered events/s to a local receiver; median of at least 3 runs; on by default)
+ *                      [BENCH_DELIVERY=0]
  * Each target is a fresh server on a fresh database; a 1000-user warm-up runs in a separate directory first.
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is used to CREATE DATABASE
  * scimitar_bench_<pid>_<users>, dropped afterwards; the target is skipped if the server is unreachable.
  */
 import { join } from 'node:path';
 import { runOktaWorkload, type PhaseResult } from './okta-workload.js';
+import { deliveryTable, runDeliveryBench, type DeliveryFigures } from './delivery.js';
 import { ratioTable, targetTable, writeResults, type TargetName, type TargetRun } from './report.js';
 import {
   DEFAULT_POSTGRES_URL,
@@ -38,6 +42,7 @@ interface Options {
   only: TargetName[];
   concurrency: number;
   repeat: number;
+  delivery: boolean;
 }
 
 const ALL_TARGETS: TargetName[] = ['floor', 'sqlite', 'postgres'];
@@ -59,6 +64,7 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     only: parseOnly(env.BENCH_ONLY ?? ALL_TARGETS.join(',')),
     concurrency: positiveInt(env.BENCH_CONCURRENCY, 'BENCH_CONCURRENCY') ?? 8,
     repeat: positiveInt(env.BENCH_REPEAT, 'BENCH_REPEAT') ?? 1,
+    delivery: env.BENCH_DELIVERY !== '0',
   };
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
@@ -81,13 +87,16 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
         opts.concurrency = positiveInt(next, '--concurrency') ?? opts.concurrency;
         i++;
         break;
+      case '--no-delivery':
+        opts.delivery = false;
+        break;
       case '--repeat':
         opts.repeat = positiveInt(next, '--repeat') ?? opts.repeat;
         i++;
         break;
       case '--help':
       case '-h':
-        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1]');
+        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1] [--no-delivery]');
         process.exit(0);
       default:
         throw new Error(`unknown option ${argv[i]} (try --help)`);
@@ -209,9 +218,17 @@ async function main(): Promise<void> {
     if (ratios) console.log(`\n${ratios}`);
     runs.push(...sizeRuns);
   }
-  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs);
+  const delivery: DeliveryFigures[] = [];
+  if (opts.delivery) {
+    for (const target of opts.only) {
+      // off and on are compared within a few percent: always take a median of at least 3 interleaved pairs
+      if (target !== 'floor') delivery.push(await runDeliveryBench(target, opts.users, opts.concurrency, Math.max(3, opts.repeat)));
+    }
+    if (delivery.length > 0) console.log(`\n${deliveryTable(delivery)}`);
+  }
+  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs, delivery.length > 0 ? { delivery } : {});
   console.log(`\nresults written to ${file}`);
-  const errors = runs.flatMap((r) => r.phases ?? []).reduce((sum, p) => sum + p.errors, 0);
+  const errors = runs.flatMap((r) => r.phases ?? []).reduce((sum, p) => sum + p.errors, 0) + delivery.reduce((sum, d) => sum + d.errors, 0);
   if (errors > 0) console.error(`${errors} request(s) failed or returned wrong results; see the lines above.`);
   process.exitCode = errors > 0 ? 1 : 0;
 }

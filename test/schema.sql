@@ -10,9 +10,9 @@ CREATE TABLE schema_migrations (version text not null primary key, applied_at te
 CREATE TABLE scim_request_log ( directory_id TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, request_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, status INTEGER NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, scim_type TEXT, detail TEXT, request_body TEXT, client_ip TEXT, PRIMARY KEY (directory_id, id) );
 CREATE TABLE scim_tokens ( directory_id TEXT NOT NULL, id TEXT NOT NULL, token_sha256 TEXT NOT NULL, prefix TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, last_used_at TEXT, last_used_ip TEXT, PRIMARY KEY (directory_id, id) );
 CREATE TABLE user_roles ( directory_id TEXT NOT NULL, user_id TEXT NOT NULL, role TEXT NOT NULL, PRIMARY KEY (directory_id, user_id, role) );
-CREATE TABLE webhook_attempts ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_seq BIGINT NOT NULL, attempt INTEGER NOT NULL, event_id TEXT NOT NULL, at TEXT NOT NULL, status_code INTEGER, duration_ms DOUBLE PRECISION NOT NULL, error TEXT, outcome TEXT NOT NULL, PRIMARY KEY (directory_id, endpoint_id, event_seq, attempt) );
-CREATE TABLE webhook_dead_letters ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_seq BIGINT NOT NULL, event_id TEXT NOT NULL, died_at TEXT NOT NULL, redeliver_requested_at TEXT, redelivered_at TEXT, PRIMARY KEY (directory_id, endpoint_id, event_seq) );
-CREATE TABLE webhook_endpoints ( organization_id TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, event_types TEXT NOT NULL, enabled INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (organization_id, id) );
+CREATE TABLE webhook_attempts ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_seq BIGINT NOT NULL, attempt INTEGER NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, at TEXT NOT NULL, status_code INTEGER, duration_ms DOUBLE PRECISION NOT NULL, error TEXT, outcome TEXT NOT NULL, PRIMARY KEY (directory_id, endpoint_id, event_seq, attempt) );
+CREATE TABLE webhook_dead_letters ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_seq BIGINT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, died_at TEXT NOT NULL, redeliver_requested_at TEXT, redelivered_at TEXT, leased_until TEXT, leased_by TEXT, PRIMARY KEY (directory_id, endpoint_id, event_seq) );
+CREATE TABLE webhook_endpoints ( organization_id TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, event_types TEXT NOT NULL, enabled INTEGER NOT NULL, enabled_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (organization_id, id) );
 CREATE TABLE webhook_streams ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, settled_seq BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, leased_until TEXT, leased_by TEXT, PRIMARY KEY (directory_id, endpoint_id) );
 CREATE UNIQUE INDEX api_keys_hash ON api_keys (key_sha256);
 CREATE INDEX directories_organization ON directories (organization_id, id);
@@ -31,6 +31,10 @@ CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id,
 CREATE INDEX scim_request_log_at ON scim_request_log (directory_id, at);
 CREATE INDEX scim_request_log_errors ON scim_request_log (directory_id, status, at);
 CREATE UNIQUE INDEX scim_tokens_hash ON scim_tokens (directory_id, token_sha256);
+CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, at);
 CREATE INDEX webhook_attempts_event ON webhook_attempts (directory_id, event_id);
+CREATE INDEX webhook_dead_letters_endpoint ON webhook_dead_letters (endpoint_id, event_id);
+CREATE INDEX webhook_dead_letters_queued ON webhook_dead_letters (redeliver_requested_at);
 CREATE UNIQUE INDEX webhook_endpoints_id ON webhook_endpoints (id);
 CREATE INDEX webhook_streams_due ON webhook_streams (next_attempt_at);
+CREATE INDEX webhook_streams_endpoint ON webhook_streams (endpoint_id);

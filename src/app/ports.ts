@@ -13,6 +13,11 @@ import type {
   StoredUser,
 } from '../domain/model.js';
 import type { Filter } from '../scim/types.js';
+import type { DirectorySettings } from '../domain/directory-settings.js';
+import type { ApiKeyRepository } from './api-keys/api-key-repository.js';
+import type { DirectoryReadRepository } from './directory/read-port.js';
+import type { WebhookRepository } from './webhooks/webhook-repository.js';
+import type { DeliveryQueue } from './webhooks/delivery-queue.js';
 
 export interface Page {
   /** 0-based offset (SCIM startIndex - 1). */
@@ -83,6 +88,8 @@ export interface GroupRepository {
   update(group: StoredGroup): Promise<void>;
   markDeleted(directoryId: string, id: string, at: string): Promise<void>;
   list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredGroup>>;
+  /** The live group with this displayName, compared case-insensitively. */
+  findByDisplayName(directoryId: string, displayName: string, options?: { forUpdate?: boolean }): Promise<StoredGroup | undefined>;
 }
 
 export interface MembershipRepository {
@@ -105,6 +112,25 @@ export interface MembershipRepository {
 export interface RoleRepository {
   /** Roles of each user, in one query. */
   rolesOf(directoryId: string, userIds: string[]): Promise<Map<string, string[]>>;
+  /**
+   * Brings user_roles of the users in scope in line with their live groups under `rules`, in
+   * set-based statements (a few per 500 users, none per user); returns what was granted and revoked.
+   */
+  recompute(directoryId: string, rules: DirectorySettings['roles'], scope: RoleScope): Promise<RoleChanges>;
+}
+
+/** Whose roles to recompute: these users, the members of one group, or the whole directory. */
+export type RoleScope = { users: string[] } | { groupMembers: string } | { directory: true };
+
+export interface RoleChanges {
+  granted: { userId: string; role: string }[];
+  revoked: { userId: string; role: string }[];
+}
+
+export interface DirectorySettingsRepository {
+  /** The directory's mapping rules; `forUpdate` locks its row (PostgreSQL) so rule work of one directory runs one at a time. */
+  find(directoryId: string, options?: { forUpdate?: boolean }): Promise<DirectorySettings | undefined>;
+  write(directoryId: string, settings: DirectorySettings, at: string): Promise<void>;
 }
 
 export interface EventLog {
@@ -151,8 +177,16 @@ export interface Repositories {
   groups: GroupRepository;
   memberships: MembershipRepository;
   roles: RoleRepository;
+  directorySettings: DirectorySettingsRepository;
   events: EventLog;
   requestLog: RequestLog;
+  apiKeys: ApiKeyRepository;
+  /** Webhook endpoints, their attempts and dead letters (management). */
+  webhooks: WebhookRepository;
+  /** The delivery worker's streams, leases and outbox reads. */
+  deliveries: DeliveryQueue;
+  /** The host app's read API (keyset pages, batch look-ups). */
+  directoryRead: DirectoryReadRepository;
 }
 
 /** Repositories outside a transaction, plus a way to run a unit of work in one transaction. */

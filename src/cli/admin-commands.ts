@@ -13,6 +13,7 @@ async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => 
     tokenGraceHours: config.tokenGraceHours,
     // a one-shot command: no background upkeep
     maintenance: false,
+    delivery: { enabled: false },
   });
   try {
     return await work(scimitar);

@@ -6,6 +6,9 @@ import { Command, Option } from 'commander';
 import { ConfigError, resolveConfig } from '../config/config.js';
 import { isServiceError } from '../domain/errors.js';
 import { registerAdminCommands } from './admin-commands.js';
+import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerSettingsCommands } from './settings-commands.js';
+import { registerWebhookCommands } from './webhook-commands.js';
 import { runMigrate, runServe } from './serve.js';
 
 const program = new Command();
@@ -20,6 +23,9 @@ export const config = () => resolveConfig({ databaseUrl: program.opts<{ database
 program.command('serve').description('run the server (migrates first)').action(() => runServe(config()));
 program.command('migrate').description('apply pending database migrations').action(() => runMigrate(config()));
 registerAdminCommands(program, config);
+registerSettingsCommands(program, config);
+registerApiKeyCommands(program, config);
+registerWebhookCommands(program, config);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`error: configuration: ${error.message}`);

@@ -23,6 +23,14 @@ export interface Config {
   tokenGraceHours: number;
   /** Days the SCIM request log is kept. env REQUEST_LOG_RETENTION_DAYS, default 30. */
   requestLogRetentionDays: number;
+  /** Days events are kept (a webhook stream's unsent events are kept longer). env EVENT_RETENTION_DAYS, default 30. */
+  eventRetentionDays: number;
+  /** Webhook request timeout in milliseconds. env WEBHOOK_TIMEOUT_MS, default 10000. */
+  webhookTimeoutMs: number;
+  /** How often an idle delivery worker looks for new events, in milliseconds. env WEBHOOK_POLL_INTERVAL_MS, default 1000. */
+  webhookPollIntervalMs: number;
+  /** Webhook streams (directory x endpoint) one process delivers at once, each in order. env WEBHOOK_CONCURRENCY, default 8. */
+  webhookConcurrency: number;
   /** pino level: fatal, error, warn, info, debug, trace, silent. env LOG_LEVEL, default info. */
   logLevel: string;
 }
@@ -46,6 +54,10 @@ const schema = z.object({
   maxBodyBytes: positiveInt('maxBodyBytes').default(1024 * 1024),
   tokenGraceHours: z.coerce.number().min(0, 'tokenGraceHours must be 0 or more').default(24),
   requestLogRetentionDays: positiveInt('requestLogRetentionDays').default(30),
+  eventRetentionDays: positiveInt('eventRetentionDays').default(30),
+  webhookTimeoutMs: positiveInt('webhookTimeoutMs').max(300_000, 'webhookTimeoutMs must be at most 300000 (5 minutes)').default(10_000),
+  webhookPollIntervalMs: positiveInt('webhookPollIntervalMs').default(1_000),
+  webhookConcurrency: positiveInt('webhookConcurrency').max(256, 'webhookConcurrency must be at most 256').default(8),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +71,10 @@ const ENV_NAMES: Record<keyof Config, string> = {
   maxBodyBytes: 'SCIM_MAX_BODY_BYTES',
   tokenGraceHours: 'SCIM_TOKEN_GRACE_HOURS',
   requestLogRetentionDays: 'REQUEST_LOG_RETENTION_DAYS',
+  eventRetentionDays: 'EVENT_RETENTION_DAYS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookPollIntervalMs: 'WEBHOOK_POLL_INTERVAL_MS',
+  webhookConcurrency: 'WEBHOOK_CONCURRENCY',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -27,18 +27,25 @@ export interface EventCatalogue {
   'user.reactivated': { user: DirectoryUser };
   /** SCIM DELETE: the user left the directory. */
   'user.deleted': { user: DirectoryUser };
+  /** A group was created (SCIM POST, or a department group created by the mapping rules). */
   'group.created': { group: DirectoryGroup };
   /** A group's attributes changed (rename); `previous` holds the earlier values. */
   'group.updated': { group: DirectoryGroup; previous: Partial<DirectoryGroup> };
+  /** SCIM DELETE: the group and its memberships are gone (no member_removed events for them). */
   'group.deleted': { group: DirectoryGroup };
   /** One event per member added, in the order the IdP listed them. */
   'group.member_added': { group: GroupRef; user: UserRef };
+  /** One event per member removed (PATCH, PUT, or the user's deletion), in the order the IdP listed them. */
   'group.member_removed': { group: GroupRef; user: UserRef };
   /** A role mapping now gives the user this role (through one of its groups). */
   'user.role_granted': { user: UserRef; role: string };
+  /** No group of the user grants this role any more. */
   'user.role_revoked': { user: UserRef; role: string };
+  /** The directory was switched on again: SCIM requests are accepted. */
   'directory.activated': { directory: DirectoryRef };
+  /** The directory was switched off: every SCIM request gets 403. */
   'directory.deactivated': { directory: DirectoryRef };
+  /** A new SCIM token was issued; the previous one works until previousTokenExpiresAt (null: revoked at once). */
   'directory.token_rotated': { directory: DirectoryRef; tokenId: string; previousTokenExpiresAt: string | null };
 }
 

@@ -3,6 +3,7 @@
  * groups from one identity provider. Plain data, no behaviour, no wire names beyond `resource`.
  */
 import type { JsonObject } from './json.js';
+import type { DirectorySettings } from './directory-settings.js';
 
 export type Provider = 'okta' | 'entra' | 'generic';
 export const PROVIDERS: readonly Provider[] = ['okta', 'entra', 'generic'];
@@ -22,6 +23,8 @@ export interface Directory {
   name: string;
   provider: Provider;
   status: DirectoryStatus;
+  /** Mapping rules (roles from groups, department groups); absent means every rule is off. */
+  settings?: DirectorySettings;
   createdAt: string;
   updatedAt: string;
 }

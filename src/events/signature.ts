@@ -4,13 +4,10 @@
  * base64 key after the `whsec_` prefix, sent as `webhook-signature: v1,<base64>`.
  * Shared by the sender (events/) and verifyWebhook() for host apps.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WEBHOOK_SECRET_PREFIX } from '../app/webhooks/webhook-secret.js';
 
-export const WEBHOOK_SECRET_PREFIX = 'whsec_';
-
-export function generateWebhookSecret(): string {
-  return WEBHOOK_SECRET_PREFIX + randomBytes(24).toString('base64');
-}
+export { generateWebhookSecret, WEBHOOK_SECRET_PREFIX } from '../app/webhooks/webhook-secret.js';
 
 function keyOf(secret: string): Buffer {
   const encoded = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret;

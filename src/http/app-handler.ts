@@ -1,9 +1,10 @@
 /**
- * Everything Scimitar serves, as one framework-free handler: the SCIM surface, a health
- * check, and a JSON 404 for anything else (never HTML).
+ * Everything Scimitar serves, as one framework-free handler: the SCIM surface, the REST API
+ * (/api/v1, http/api/), a health check, and a JSON 404 for anything else (never HTML).
  */
 import type { AppContext } from '../app/context.js';
 import { createScimHandler, type ScimHandlerOptions } from './scim/handler.js';
+import { createApiHandler } from './api/handler.js';
 import type { HttpRequest, HttpResponse } from './types.js';
 
 export type Handler = (request: HttpRequest) => Promise<HttpResponse>;
@@ -14,9 +15,12 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 
 export function createAppHandler(ctx: AppContext, options: ScimHandlerOptions): Handler {
   const scim = createScimHandler(ctx, options);
+  const api = createApiHandler(ctx, options);
   return async (request) => {
     const scimResponse = await scim(request);
     if (scimResponse) return scimResponse;
+    const apiResponse = await api(request);
+    if (apiResponse) return apiResponse;
     if (request.path === '/healthz' && request.method.toUpperCase() === 'GET') return jsonResponse(200, { status: 'ok' });
     return jsonResponse(404, { error: { code: 'not_found', message: `no route for ${request.method} ${request.path}` } });
   };

@@ -9,6 +9,7 @@ import { createDirectory, type CreatedDirectory } from '../app/admin/create-dire
 import { createOrganization } from '../app/admin/create-organization.js';
 import { rotateScimToken, type RotatedToken } from '../app/admin/rotate-scim-token.js';
 import { setDirectoryStatus } from '../app/admin/set-directory-status.js';
+import { getDirectorySettings, updateDirectorySettings, type DirectorySettings, type DirectorySettingsUpdate } from '../app/admin/directory-settings.js';
 import type { RequestLogEntry, Store } from '../app/ports.js';
 import { systemClock, type Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
@@ -25,6 +26,10 @@ import { openDatabase } from '../store/open-database.js';
 import { createIdGenerator } from './system.js';
 import { RequestLogBuffer } from '../app/request-log-buffer.js';
 import { PageHints } from '../app/scim/page-hints.js';
+import { createApiKey, type ApiKeySummary, type CreatedApiKey } from '../app/api-keys/create-api-key.js';
+import { listApiKeys } from '../app/api-keys/list-api-keys.js';
+import { revokeApiKey } from '../app/api-keys/revoke-api-key.js';
+import { createDeliveryRuntime, type DeliveryOptions, type ScimitarWebhooks } from './delivery.js';
 
 export interface ScimitarOptions {
   /** `postgres://...`, `sqlite:<path>`, or an already open database. */
@@ -46,6 +51,10 @@ export interface ScimitarOptions {
    * request-log retention every hour. Timers are unref'd and stopped by close().
    */
   maintenance?: boolean;
+  /** Webhook delivery from the outbox (see docs/events.md). The CLI's one-shot commands pass `{ enabled: false }`. */
+  delivery?: DeliveryOptions;
+  /** Days events are kept (default 30); an event some webhook stream has not settled is kept longer. */
+  eventRetentionDays?: number;
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -64,6 +73,10 @@ export interface Scimitar {
   admin: ScimitarAdmin;
   store: Store;
   databaseDescription: string;
+  /** Webhook endpoints, attempts, dead letters and redelivery. */
+  webhooks: ScimitarWebhooks;
+  /** One delivery pass now; resolves to the number of delivery attempts (HTTP requests) made. */
+  deliverNow(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -72,9 +85,17 @@ export interface ScimitarAdmin {
   createDirectory(input: { organizationId: string; provider: string; name?: string }): Promise<CreatedDirectory>;
   rotateToken(input: { directoryId: string; revokeOld?: boolean }): Promise<RotatedToken>;
   setDirectoryStatus(input: { directoryId: string; status: string }): Promise<Directory>;
+  /** The directory's mapping rules (roles from groups, department groups). */
+  getDirectorySettings(input: { directoryId: string }): Promise<DirectorySettings>;
+  /** Partial update of the mapping rules; recomputes roles when the role rules change. Returns the full settings. */
+  updateDirectorySettings(input: { directoryId: string; settings: DirectorySettingsUpdate }): Promise<DirectorySettings>;
   requestLog(input: { directoryId: string; errorsOnly?: boolean; limit?: number }): Promise<RequestLogEntry[]>;
   /** Deletes request log entries older than the cutoff in every directory. */
   purgeRequestLog(before: Date): Promise<number>;
+  /** A REST API key, shown once (SHA-256 at rest); global (every organization) without organizationId. */
+  createApiKey(input: { organizationId?: string; name?: string }): Promise<CreatedApiKey>;
+  listApiKeys(): Promise<ApiKeySummary[]>;
+  revokeApiKey(input: { keyId: string }): Promise<ApiKeySummary>;
 }
 
 /**
@@ -111,12 +132,18 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
   });
   const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) });
   const adapterOptions = { basePath: options.basePath, maxBodyBytes };
+  const delivery = createDeliveryRuntime(ctx, { ...options.delivery, logger });
 
   const admin: ScimitarAdmin = {
+    createApiKey: (input) => createApiKey(ctx, input),
+    listApiKeys: () => listApiKeys(ctx),
+    revokeApiKey: (input) => revokeApiKey(ctx, input),
     createOrganization: (input) => createOrganization(ctx, input),
     createDirectory: (input) => createDirectory(ctx, input),
     rotateToken: (input) => rotateScimToken(ctx, input),
     setDirectoryStatus: (input) => setDirectoryStatus(ctx, input),
+    getDirectorySettings: (input) => getDirectorySettings(ctx, input.directoryId),
+    updateDirectorySettings: (input) => updateDirectorySettings(ctx, input),
     async requestLog(input) {
       await requestLog.flush();
       return store.requestLog.list(input.directoryId, { errorsOnly: input.errorsOnly, limit: input.limit ?? 100 });
@@ -147,6 +174,11 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
       const removed = await admin.purgeRequestLog(new Date(Date.now() - retentionMs));
       if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
     }, 'request log retention')();
+    const eventRetentionMs = (options.eventRetentionDays ?? 30) * 24 * 3_600_000;
+    void every(3_600_000, async () => {
+      const removed = await delivery.purgeExpired(new Date(ctx.clock.now().getTime() - eventRetentionMs));
+      if (removed.events + removed.history > 0) logger.info(removed, 'event retention: old events and delivery history removed');
+    }, 'event retention')();
   }
 
   return {
@@ -157,8 +189,11 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     admin,
     store,
     databaseDescription: database.description,
+    webhooks: delivery.webhooks,
+    deliverNow: delivery.deliverNow,
     async close() {
       for (const timer of timers) clearInterval(timer);
+      await delivery.stop();
       await requestLog.flush();
       await database.close();
     },

@@ -31,6 +31,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     maxBodyBytes: config.maxBodyBytes,
     tokenGraceHours: config.tokenGraceHours,
     requestLogRetentionDays: config.requestLogRetentionDays,
+    eventRetentionDays: config.eventRetentionDays,
+    delivery: { timeoutMs: config.webhookTimeoutMs, pollIntervalMs: config.webhookPollIntervalMs, maxConcurrentStreams: config.webhookConcurrency },
     logger,
   });
   if (scimitar.databaseDescription.startsWith('SQLite') && config.databaseUrl.includes('./data/')) {

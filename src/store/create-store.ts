@@ -9,8 +9,13 @@ import { createGroupRepository } from './groups.js';
 import { createMembershipRepository } from './memberships.js';
 import { createRequestLog } from './request-log.js';
 import { createRoleRepository } from './roles.js';
+import { createDirectorySettingsRepository } from './directory-settings.js';
 import { createDirectoryRepository, createOrganizationRepository, createTokenRepository } from './tenants.js';
 import { createUserRepository } from './users.js';
+import { createApiKeyRepository } from './api-keys.js';
+import { createDirectoryReadRepository } from './directory-read.js';
+import { createWebhookRepository } from './webhooks.js';
+import { createDeliveryQueue } from './webhook-deliveries.js';
 
 function repositories(context: RepoContext, ids: IdGenerator): Repositories {
   return {
@@ -21,8 +26,13 @@ function repositories(context: RepoContext, ids: IdGenerator): Repositories {
     groups: createGroupRepository(context),
     memberships: createMembershipRepository(context),
     roles: createRoleRepository(context),
+    directorySettings: createDirectorySettingsRepository(context),
     events: createEventLog(context, () => ids.next('evt')),
     requestLog: createRequestLog(context),
+    apiKeys: createApiKeyRepository(context),
+    webhooks: createWebhookRepository(context),
+    deliveries: createDeliveryQueue(context),
+    directoryRead: createDirectoryReadRepository(context),
   };
 }
 

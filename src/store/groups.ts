@@ -23,7 +23,8 @@ function toRow(group: StoredGroup): DirectoryGroupsTable {
   };
 }
 
-function fromRow(row: DirectoryGroupsTable): StoredGroup {
+/** @internal shared with directory-read.ts */
+export function fromRow(row: DirectoryGroupsTable): StoredGroup {
   return {
     directoryId: row.directory_id,
     id: row.id,
@@ -45,6 +46,18 @@ export function createGroupRepository({ db, dialect }: RepoContext): GroupReposi
   return {
     async findById(directoryId, id, options) {
       let query = db.selectFrom('directory_groups').selectAll().where('directory_id', '=', directoryId).where('id', '=', id).where('deleted_at', 'is', null);
+      if (options?.forUpdate && dialect.supportsForUpdate) query = query.forUpdate();
+      const row = await query.executeTakeFirst();
+      return row ? fromRow(row) : undefined;
+    },
+
+    async findByDisplayName(directoryId, displayName, options) {
+      let query = db
+        .selectFrom('directory_groups')
+        .selectAll()
+        .where('directory_id', '=', directoryId)
+        .where('display_name_lower', '=', displayName.toLowerCase())
+        .where('deleted_at', 'is', null);
       if (options?.forUpdate && dialect.supportsForUpdate) query = query.forUpdate();
       const row = await query.executeTakeFirst();
       return row ? fromRow(row) : undefined;

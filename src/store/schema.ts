@@ -1,6 +1,8 @@
 /**
  * Kysely table types: the database as SQL sees it. Only store/ imports this file.
  */
+import type { WebhookAttemptsTable, WebhookDeadLettersTable, WebhookEndpointsTable, WebhookStreamsTable } from './webhook-schema.js';
+
 export interface OrganizationsTable {
   id: string;
   name: string;
@@ -118,6 +120,18 @@ export interface SchemaMigrationsTable {
   applied_at: string;
 }
 
+export interface ApiKeysTable {
+  /** '' for a global key (the column is part of the primary key, so not NULL). */
+  organization_id: string;
+  id: string;
+  name: string;
+  key_sha256: string;
+  prefix: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   directories: DirectoriesTable;
@@ -129,5 +143,10 @@ export interface Database {
   events: EventsTable;
   scim_request_log: ScimRequestLogTable;
   user_roles: UserRolesTable;
+  api_keys: ApiKeysTable;
   schema_migrations: SchemaMigrationsTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_streams: WebhookStreamsTable;
+  webhook_attempts: WebhookAttemptsTable;
+  webhook_dead_letters: WebhookDeadLettersTable;
 }

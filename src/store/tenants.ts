@@ -3,13 +3,17 @@ import type { Directory, DirectoryStatus, Organization, Provider, ScimToken } fr
 import type { DirectoryRepository, OrganizationRepository, TokenRepository } from '../app/ports.js';
 import type { RepoContext } from './db-types.js';
 import type { DirectoriesTable, ScimTokensTable } from './schema.js';
+import { settingsFromColumn } from './directory-settings.js';
 
-const directoryFromRow = (row: DirectoriesTable): Directory => ({
+/** @internal shared with directory-read.ts */
+export const directoryFromRow = (row: DirectoriesTable): Directory => ({
   id: row.id,
   organizationId: row.organization_id,
   name: row.name,
   provider: row.provider as Provider,
   status: row.status as DirectoryStatus,
+  // read with the directory, so every SCIM request knows the mapping rules without a query
+  settings: settingsFromColumn(row.settings),
   createdAt: row.created_at,
   updatedAt: row.updated_at,
 });

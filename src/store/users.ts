@@ -33,7 +33,8 @@ function toRow(user: StoredUser): DirectoryUsersTable {
   };
 }
 
-function fromRow(row: DirectoryUsersTable): StoredUser {
+/** @internal shared with directory-read.ts */
+export function fromRow(row: DirectoryUsersTable): StoredUser {
   return {
     directoryId: row.directory_id,
     id: row.id,

@@ -14,20 +14,26 @@ const ALLOWED: Record<string, string[]> = {
   app: ['domain', 'scim', 'app'],
   store: ['domain', 'scim', 'app', 'store'],
   http: ['domain', 'scim', 'app', 'http'],
+  events: ['domain', 'app', 'events'],
   config: ['config'],
-  runtime: ['domain', 'scim', 'app', 'store', 'http', 'config', 'runtime'],
+  runtime: ['domain', 'scim', 'app', 'store', 'http', 'events', 'config', 'runtime'],
   cli: ['domain', 'config', 'runtime', 'cli'],
+  // The API client ships to host apps: domain types and the webhook verifier only, no server code.
+  client: ['domain', 'events', 'client'],
 };
 /** Third-party packages a layer may use; node: built-ins are allowed except where noted. */
 const PACKAGES: Record<string, string[]> = {
   domain: [],
   scim: [],
-  app: [],
+  // zod: pure validation, no I/O (app/rules/settings.ts validates directory settings with it)
+  app: ['zod'],
   store: ['kysely', 'better-sqlite3', 'pg'],
   http: ['fastify'],
+  events: [],
   config: ['zod'],
   runtime: ['fastify', 'pino'],
   cli: ['commander'],
+  client: [],
 };
 
 function files(dir: string): string[] {

@@ -7,6 +7,8 @@ import type { DirectoryRef, GroupRef, NewEvent, UserRef } from '../../domain/eve
 import type { Directory, StoredGroup, StoredUser } from '../../domain/model.js';
 import type { Repositories } from '../ports.js';
 import { managerValueOf, toDirectoryGroup, toDirectoryUser } from './normalized.js';
+import { roleRulesOn } from '../../domain/directory-settings.js';
+import { groupRoles, settingsOf } from '../rules/roles.js';
 
 export function directoryRef(directory: Directory): DirectoryRef {
   return { id: directory.id, organizationId: directory.organizationId, name: directory.name, provider: directory.provider, status: directory.status };
@@ -27,13 +29,16 @@ export async function userView(
   user: StoredUser,
   options: { isNew?: boolean } = {},
 ): Promise<DirectoryUser> {
-  // A user created this instant has no groups or roles yet: skip the two reads.
+  // A user created this instant has no groups or roles yet: skip the reads. Without role rules
+  // user_roles holds nothing for the directory (turning them off revokes every role): skip it too.
+  const withRoles = !options.isNew && roleRulesOn(settingsOf(directory));
   const [groups, roles] = options.isNew
     ? [[], []]
     : await Promise.all([
         tx.memberships.groupsOf(directory.id, [user.id]).then((m) => m.get(user.id) ?? []),
-        tx.roles.rolesOf(directory.id, [user.id]).then((m) => m.get(user.id) ?? []),
+        withRoles ? tx.roles.rolesOf(directory.id, [user.id]).then((m) => m.get(user.id) ?? []) : [],
       ]);
+  // Resolved now, not when stored: a manager provisioned after the report resolves from then on.
   const managerValue = managerValueOf(user.resource);
   const managerUserId = managerValue ? ((await tx.users.resolveReference(directory.id, managerValue)) ?? null) : null;
   return toDirectoryUser(user, { organizationId: directory.organizationId, groups, roles, managerUserId });
@@ -41,7 +46,7 @@ export async function userView(
 
 export async function groupView(tx: Repositories, directory: Directory, group: StoredGroup, options: { isNew?: boolean } = {}): Promise<DirectoryGroup> {
   const memberCount = options.isNew || group.deletedAt ? 0 : await tx.memberships.countMembers(directory.id, group.id);
-  return toDirectoryGroup(group, { organizationId: directory.organizationId, memberCount, roles: [] });
+  return toDirectoryGroup(group, { organizationId: directory.organizationId, memberCount, roles: groupRoles(directory, group.displayName) });
 }
 
 /** Earlier values of the fields that changed (raw and timestamps aside). */

@@ -15,6 +15,7 @@ import type { AppContext } from '../context.js';
 import type { ListResult, Page, Repositories } from '../ports.js';
 import { assertIfMatch } from './preconditions.js';
 import { groupRef, groupView, memberEvents, previousOf } from '../directory/views.js';
+import { afterGroupDelete, afterGroupWrite } from '../rules/group-rules.js';
 
 export interface GroupWithMembers {
   group: StoredGroup;
@@ -94,7 +95,11 @@ export async function createGroup(ctx: AppContext, directory: Directory, body: u
     await tx.events.append(
       directory.id,
       directory.organizationId,
-      [{ type: 'group.created', data: { group: view } }, ...(await memberEvents(tx, directory.id, groupRef(group), change))],
+      [
+        { type: 'group.created', data: { group: view } },
+        ...(await memberEvents(tx, directory.id, groupRef(group), change)),
+        ...(await afterGroupWrite(tx, directory, null, group, change)),
+      ],
       at,
     );
   });
@@ -124,6 +129,7 @@ async function writeGroupChange(
     events.push({ type: 'group.updated', data: { group: afterView, previous: previousOf(beforeView, afterView, ['updatedAt', 'memberCount']) } });
   }
   events.push(...(await memberEvents(tx, directory.id, groupRef(after), members)));
+  events.push(...(await afterGroupWrite(tx, directory, before, after, members)));
   await tx.events.append(directory.id, directory.organizationId, events, at);
   return after;
 }
@@ -168,10 +174,12 @@ export async function deleteGroup(ctx: AppContext, directory: Directory, id: str
   await ctx.store.transaction(async (tx) => {
     const group = await loadForWrite(tx, directory.id, id, ifMatch);
     const view = await groupView(tx, directory, group);
-    await tx.memberships.clear(directory.id, id);
+    // Marked deleted before its memberships go, so its members' roles are recomputed without it.
     await tx.groups.markDeleted(directory.id, id, at);
+    const roleEvents = await afterGroupDelete(tx, directory, group);
+    await tx.memberships.clear(directory.id, id);
     // One group.deleted stands for all its memberships: no member_removed per member.
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: { ...view, updatedAt: at } } }], at);
+    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: { ...view, updatedAt: at } } }, ...roleEvents], at);
   });
 }
 

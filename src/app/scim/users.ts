@@ -13,17 +13,22 @@ import type { AppContext } from '../context.js';
 import type { ListResult, Page, Repositories } from '../ports.js';
 import { assertIfMatch } from './preconditions.js';
 import { userColumns, userUpdateEvents } from './user-changes.js';
-import { groupRef, userRef, userView } from '../directory/views.js';
+import { userRef, userView } from '../directory/views.js';
+import type { NewEvent } from '../../domain/events.js';
+import { joinDepartmentGroup, lockDepartmentGroup } from '../rules/department-groups.js';
+import { keepManagerDisplayName, managerDisplayNameInPatch, withManagerDisplayName } from '../rules/manager.js';
+import { afterUserDelete } from '../rules/user-rules.js';
 
 export interface UserWithGroups {
   user: StoredUser;
   groups: { id: string; displayName: string }[];
 }
 
+/** The canonical resource of a POST/PUT body, with the manager.displayName it sent (rules/manager.ts). */
 function normalize(body: unknown): JsonObject {
   const result = normalizeUserInput(body);
   if (!result.ok) throw toServiceError(result.error);
-  return result.value;
+  return keepManagerDisplayName(body as JsonObject, result.value);
 }
 
 function notFound(id: string): ServiceError {
@@ -52,9 +57,13 @@ export async function createUser(ctx: AppContext, directory: Directory, body: un
     deletedAt: null,
   };
   await ctx.store.transaction(async (tx) => {
+    // Before the insert, which locks the directory row: see rules/department-groups.ts.
+    const department = await lockDepartmentGroup(tx, directory, null, resource);
     await tx.users.insert(user);
     const view = await userView(tx, directory, user, { isNew: true });
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'user.created', data: { user: view } }], at);
+    const events: NewEvent[] = [{ type: 'user.created', data: { user: view } }];
+    events.push(...(await joinDepartmentGroup(ctx, tx, directory, department, userRef(view), at)));
+    await tx.events.append(directory.id, directory.organizationId, events, at);
   });
   return user;
 }
@@ -65,10 +74,13 @@ async function writeUserChange(ctx: AppContext, tx: Repositories, directory: Dir
   if (deepEqual(before.resource, resource)) return before;
   const at = ctx.clock.now().toISOString();
   const after: StoredUser = { ...before, ...userColumns(resource), resource, version: before.version + 1, updatedAt: at };
+  const department = await lockDepartmentGroup(tx, directory, before.resource, resource);
   const beforeView = await userView(tx, directory, before);
   await tx.users.update(after, { emailsChanged: !deepEqual(before.resource['emails'], resource['emails']) });
   const afterView = { ...(await userView(tx, directory, after, { isNew: true })), groups: beforeView.groups, roles: beforeView.roles };
-  await tx.events.append(directory.id, directory.organizationId, userUpdateEvents(beforeView, afterView), at);
+  const events = userUpdateEvents(beforeView, afterView);
+  events.push(...(await joinDepartmentGroup(ctx, tx, directory, department, userRef(afterView), at)));
+  await tx.events.append(directory.id, directory.organizationId, events, at);
   return after;
 }
 
@@ -89,7 +101,12 @@ export async function patchUser(ctx: AppContext, directory: Directory, id: strin
     const patched = applyPatch('User', { ...before.resource, id: before.id }, ops.value);
     if (!patched.ok) throw toServiceError(patched.error);
     const { id: _id, meta: _meta, ...rest } = patched.value;
-    return writeUserChange(ctx, tx, directory, before, normalize(rest));
+    const normalized = normalizeUserInput(rest);
+    if (!normalized.ok) throw toServiceError(normalized.error);
+    // The manager.displayName this PATCH sent, else the one kept before (unless the manager changed).
+    const sent = managerDisplayNameInPatch(body);
+    const resource = sent !== undefined ? withManagerDisplayName(normalized.value, sent) : keepManagerDisplayName(rest, normalized.value, before.resource);
+    return writeUserChange(ctx, tx, directory, before, resource);
   });
 }
 
@@ -106,7 +123,8 @@ export async function deleteUser(ctx: AppContext, directory: Directory, id: stri
       directory.organizationId,
       [
         ...view.groups.map((g) => ({ type: 'group.member_removed' as const, data: { group: g, user: ref } })),
-        { type: 'user.deleted', data: { user: { ...view, state: 'deleted' as const, groups: [], updatedAt: at } } },
+        ...(await afterUserDelete(tx, directory, id)),
+        { type: 'user.deleted', data: { user: { ...view, state: 'deleted' as const, groups: [], roles: [], updatedAt: at } } },
       ],
       at,
     );

@@ -36,6 +36,8 @@ CREATE TABLE webhook_endpoints (
   -- JSON array of event types, or ["*"]
   event_types TEXT NOT NULL,
   enabled INTEGER NOT NULL,
+  -- when the endpoint was created or last re-enabled: it receives the events from then on
+  enabled_at TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
   PRIMARY KEY (organization_id, id)
@@ -58,6 +60,8 @@ CREATE TABLE webhook_streams (
   PRIMARY KEY (directory_id, endpoint_id)
 );
 CREATE INDEX webhook_streams_due ON webhook_streams (next_attempt_at);
+-- re-enabling and deleting an endpoint touch all of its streams
+CREATE INDEX webhook_streams_endpoint ON webhook_streams (endpoint_id);
 
 -- Every delivery attempt, for the API and CLI.
 CREATE TABLE webhook_attempts (
@@ -66,15 +70,18 @@ CREATE TABLE webhook_attempts (
   event_seq BIGINT NOT NULL,
   attempt INTEGER NOT NULL,
   event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
   at TEXT NOT NULL,
   status_code INTEGER,
   duration_ms DOUBLE PRECISION NOT NULL,
   error TEXT,
-  -- 'delivered', 'failed' (will retry), 'dead' (last try failed), 'redelivered'
+  -- 'delivered', 'failed' (will retry), 'dead' (last try failed), 'redelivered', 'redelivery_failed'
   outcome TEXT NOT NULL,
   PRIMARY KEY (directory_id, endpoint_id, event_seq, attempt)
 );
 CREATE INDEX webhook_attempts_event ON webhook_attempts (directory_id, event_id);
+-- the API and CLI list an endpoint's attempts across its directories, newest first
+CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, at);
 
 -- Events whose last try failed; redelivery (API/CLI) sends them again, out of order.
 CREATE TABLE webhook_dead_letters (
@@ -82,8 +89,17 @@ CREATE TABLE webhook_dead_letters (
   endpoint_id TEXT NOT NULL,
   event_seq BIGINT NOT NULL,
   event_id TEXT NOT NULL,
+  event_type TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  last_error TEXT,
   died_at TEXT NOT NULL,
+  -- set by a redelivery request, cleared once the worker has tried it
   redeliver_requested_at TEXT,
   redelivered_at TEXT,
+  -- the redelivering worker's lease, as on webhook_streams
+  leased_until TEXT,
+  leased_by TEXT,
   PRIMARY KEY (directory_id, endpoint_id, event_seq)
 );
+CREATE INDEX webhook_dead_letters_endpoint ON webhook_dead_letters (endpoint_id, event_id);
+CREATE INDEX webhook_dead_letters_queued ON webhook_dead_letters (redeliver_requested_at);
