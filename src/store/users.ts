@@ -3,6 +3,7 @@
  * to the columns that lookups, uniqueness and filters use.
  */
 import { ServiceError } from '../domain/errors.js';
+import { sql } from 'kysely';
 import type { StoredUser } from '../domain/model.js';
 import type { UserRef } from '../domain/events.js';
 import { emailsOf } from '../app/directory/normalized.js';
@@ -162,6 +163,8 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
         .where('directory_id', '=', directoryId)
         .where('deleted_at', 'is', null)
         .where((eb) => eb.or([eb('id', '=', value), eb('external_id', '=', value), eb('user_name_lower', '=', value.toLowerCase())]))
+        // Several users may match different forms; our id wins, then the IdP's id, then userName.
+        .orderBy(sql`case when id = ${value} then 0 when external_id = ${value} then 1 else 2 end`)
         .orderBy('id')
         .executeTakeFirst();
       return row?.id;
