@@ -4,14 +4,16 @@
  *    answers 200 while the users are created), and the difference in percent (issue 3 allows 15%);
  *  - delivered events/s: a backlog of --users events drained to a local receiver with no writes going on.
  * Every figure comes from a fresh server on a fresh database, warmed up with 1,000 creates (and their
- * deliveries). The receiver runs in this process and only counts webhook-ids. Owns the receiver and the
- * endpoint set-up; servers come from targets.ts, the create phase from okta-workload.ts.
+ * deliveries). The receiver (bench/webhook-sink.ts) runs in its own process and only counts webhook-ids.
+ * Owns the receiver client and the endpoint set-up; servers come from targets.ts, the create phase from
+ * okta-workload.ts.
  */
-import { createServer, type ServerResponse } from 'node:http';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createScimitar } from '../src/index.js';
 import { runOktaWorkload } from './okta-workload.js';
-import { DEFAULT_POSTGRES_URL, SkipTarget, startScimitar, tempPostgres, tempSqlite, type RunningTarget } from './targets.js';
+import { DEFAULT_POSTGRES_URL, REPO_ROOT, SkipTarget, startScimitar, tempPostgres, tempSqlite, type RunningTarget } from './targets.js';
 
 export interface DeliveryFigures {
   target: 'sqlite' | 'postgres';
@@ -25,6 +27,8 @@ export interface DeliveryFigures {
   /** Seconds from the end of the create phase to the last event delivered (delivery on). */
   catchUpSeconds?: number;
   drainEventsPerSec?: number;
+  /** Every repetition, in order, to judge the noise. */
+  repetitions?: { createOffOpsPerSec: number; createOnOpsPerSec: number; drainEventsPerSec: number }[];
   errors: number;
   skipped?: string;
 }
@@ -33,63 +37,53 @@ const WARMUP_USERS = 1000;
 const DELIVERY_TIMEOUT_MS = 120_000;
 export const MAX_COST_PERCENT = 15;
 
+/** A client of bench/webhook-sink.ts running in its own process. */
 interface Sink {
   url: string;
-  /** Distinct webhook-ids answered 200 since the last reset. */
-  count(): number;
-  lastAt(): number;
-  reset(): void;
+  /** Distinct webhook-ids answered 200 since the last reset, and when the last one was (epoch ms). */
+  stats(): Promise<{ count: number; lastAt: number }>;
+  reset(): Promise<void>;
   /** Holds requests unanswered (the worker's head request waits) until release(). */
-  hold(): void;
-  release(): number;
-  waitFor(n: number): Promise<void>;
+  hold(): Promise<void>;
+  /** Answers the held requests; resolves to when it did (epoch ms). */
+  release(): Promise<number>;
+  waitFor(n: number): Promise<{ count: number; lastAt: number }>;
   close(): Promise<void>;
 }
 
+const epochNow = () => performance.timeOrigin + performance.now();
+
 async function startSink(): Promise<Sink> {
-  let ids = new Set<string>();
-  let last = 0;
-  let holding = false;
-  const held: { id: string; res: ServerResponse }[] = [];
-  const answer = (id: string, res: ServerResponse) => {
-    ids.add(id);
-    last = performance.now();
-    res.writeHead(200).end();
-  };
-  const server = createServer((req, res) => {
-    const id = String(req.headers['webhook-id'] ?? '');
-    req.resume();
-    req.on('end', () => (holding ? held.push({ id, res }) : answer(id, res)));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', 'webhook-sink.ts')], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const base = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.once('exit', (code) => reject(new Error(`webhook sink exited (${code})`)));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const line = buffered.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve((JSON.parse(line) as { url: string }).url);
+    });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as { port: number }).port;
+  const control = async <T>(path: string): Promise<T> => (await (await fetch(`${base}/_sink/${path}`, { method: 'POST' })).json()) as T;
   return {
-    url: `http://127.0.0.1:${port}/webhooks`,
-    count: () => ids.size,
-    lastAt: () => last,
-    reset() {
-      ids = new Set();
-      last = 0;
-    },
-    hold() {
-      holding = true;
-    },
-    release() {
-      holding = false;
-      const at = performance.now();
-      for (const h of held.splice(0)) answer(h.id, h.res);
-      return at;
-    },
+    url: `${base}/webhooks`,
+    stats: () => control('stats'),
+    reset: () => control('reset'),
+    hold: () => control('hold'),
+    release: async () => (await control<{ releasedAt: number }>('release')).releasedAt,
     async waitFor(n) {
       const deadline = Date.now() + DELIVERY_TIMEOUT_MS;
-      while (ids.size < n) {
-        if (Date.now() > deadline) throw new Error(`the receiver got ${ids.size} of ${n} events within ${DELIVERY_TIMEOUT_MS / 1000}s`);
-        await new Promise((r) => setTimeout(r, 10));
+      for (;;) {
+        const stats = await control<{ count: number; lastAt: number }>('stats');
+        if (stats.count >= n) return stats;
+        if (Date.now() > deadline) throw new Error(`the receiver got ${stats.count} of ${n} events within ${DELIVERY_TIMEOUT_MS / 1000}s`);
+        await new Promise((r) => setTimeout(r, 20));
       }
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
     },
   };
 }
@@ -124,24 +118,24 @@ type Mode = 'off' | 'on' | 'drain';
 async function measure(target: 'sqlite' | 'postgres', users: number, concurrency: number, mode: Mode, sink: Sink) {
   return withServer(target, `delivery_${mode}`, async (running, databaseUrl) => {
     if (mode !== 'off') await addEndpoint(databaseUrl, sink.url);
-    sink.reset();
+    await sink.reset();
     const warm = await runOktaWorkload({ ...running.warmup, users: WARMUP_USERS, userPrefix: 'warmup', concurrency, createOnly: true });
     if (mode !== 'off') await sink.waitFor(WARMUP_USERS);
-    sink.reset();
-    if (mode === 'drain') sink.hold();
+    await sink.reset();
+    if (mode === 'drain') await sink.hold();
     const [create] = await runOktaWorkload({ ...running.measured, users, concurrency, createOnly: true });
-    const createdAt = performance.now();
+    const createdAt = epochNow();
     const errors = create!.errors + warm.reduce((sum, p) => sum + p.errors, 0);
     if (mode === 'off') return { opsPerSec: create!.opsPerSec, errors };
     if (mode === 'on') {
-      const during = sink.count();
-      await sink.waitFor(users);
-      return { opsPerSec: create!.opsPerSec, errors, during, catchUpSeconds: Math.max(0, sink.lastAt() - createdAt) / 1000 };
+      const during = (await sink.stats()).count;
+      const done = await sink.waitFor(users);
+      return { opsPerSec: create!.opsPerSec, errors, during, catchUpSeconds: Math.max(0, done.lastAt - createdAt) / 1000 };
     }
     // Backlog: the worker's head request was held during the create phase; release it and time the drain.
-    const releasedAt = sink.release();
-    await sink.waitFor(users);
-    return { opsPerSec: create!.opsPerSec, errors, drainEventsPerSec: users / ((sink.lastAt() - releasedAt) / 1000) };
+    const releasedAt = await sink.release();
+    const done = await sink.waitFor(users);
+    return { opsPerSec: create!.opsPerSec, errors, drainEventsPerSec: users / ((done.lastAt - releasedAt) / 1000) };
   });
 }
 
@@ -176,6 +170,7 @@ export async function runDeliveryBench(target: 'sqlite' | 'postgres', users: num
       deliveredDuringCreate: onMedian.during,
       catchUpSeconds: onMedian.catchUpSeconds,
       drainEventsPerSec: median(drain),
+      repetitions: off.map((o, i) => ({ createOffOpsPerSec: o, createOnOpsPerSec: on[i]!.opsPerSec, drainEventsPerSec: drain[i]! })),
       errors,
     };
   } catch (err) {

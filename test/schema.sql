@@ -32,7 +32,7 @@ CREATE INDEX scim_request_log_at ON scim_request_log (directory_id, at);
 CREATE INDEX scim_request_log_errors ON scim_request_log (directory_id, status, at);
 CREATE UNIQUE INDEX scim_tokens_hash ON scim_tokens (directory_id, token_sha256);
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, at);
-CREATE INDEX webhook_attempts_event ON webhook_attempts (directory_id, event_id);
+CREATE INDEX webhook_attempts_event ON webhook_attempts (endpoint_id, event_id);
 CREATE INDEX webhook_dead_letters_endpoint ON webhook_dead_letters (endpoint_id, event_id);
 CREATE INDEX webhook_dead_letters_queued ON webhook_dead_letters (redeliver_requested_at);
 CREATE UNIQUE INDEX webhook_endpoints_id ON webhook_endpoints (id);

@@ -161,11 +161,13 @@ export async function runStream(deps: StreamRunnerDeps, stream: ClaimedStream): 
       if (attempted.length >= SAVE_EVERY_ATTEMPTS || performance.now() - lastSave >= SAVE_EVERY_MS) {
         if (!(await save())) return tally;
       }
-      if (tally.attempts >= MAX_ATTEMPTS_PER_CLAIM) {
+      if (tally.attempts >= MAX_ATTEMPTS_PER_CLAIM || performance.now() - began >= MAX_MS_PER_CLAIM) {
         tally.more = true;
         break pages;
       }
     }
+    // A short page was the end of the stream for now; newer events wait for the next claim.
+    if (events.length < PAGE_SIZE) break;
   }
   await save({ nextAttemptAt: clock.now() });
   return tally;

@@ -79,9 +79,10 @@ CREATE TABLE webhook_attempts (
   outcome TEXT NOT NULL,
   PRIMARY KEY (directory_id, endpoint_id, event_seq, attempt)
 );
-CREATE INDEX webhook_attempts_event ON webhook_attempts (directory_id, event_id);
--- the API and CLI list an endpoint's attempts across its directories, newest first
+-- the API and CLI list an endpoint's attempts across its directories (newest first, or of one
+-- event); retention deletes by (endpoint_id, at)
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, at);
+CREATE INDEX webhook_attempts_event ON webhook_attempts (endpoint_id, event_id);
 
 -- Events whose last try failed; redelivery (API/CLI) sends them again, out of order.
 CREATE TABLE webhook_dead_letters (
