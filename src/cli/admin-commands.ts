@@ -4,27 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
-import { createScimitar, type Scimitar } from '../runtime/create-scimitar.js';
-
-async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => Promise<T>): Promise<T> {
-  const scimitar = await createScimitar({
-    database: config.databaseUrl,
-    publicUrl: config.publicUrl,
-    tokenGraceHours: config.tokenGraceHours,
-    // a one-shot command: no background upkeep
-    maintenance: false,
-    delivery: { enabled: false },
-  });
-  try {
-    return await work(scimitar);
-  } finally {
-    await scimitar.close();
-  }
-}
-
-function print(json: boolean, value: unknown, text: string): void {
-  console.log(json ? JSON.stringify(value, null, 2) : text);
-}
+import { print, withScimitar } from './with-scimitar.js';
 
 export function registerAdminCommands(program: Command, config: () => Readonly<Config>): void {
   const org = program.command('org').description('organizations (your customers)');

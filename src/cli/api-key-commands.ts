@@ -4,17 +4,7 @@
  */
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
-import { createScimitar, type Scimitar } from '../runtime/create-scimitar.js';
-
-async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => Promise<T>): Promise<T> {
-  // A one-shot command: no background upkeep, no webhook delivery.
-  const scimitar = await createScimitar({ database: config.databaseUrl, publicUrl: config.publicUrl, maintenance: false, delivery: { enabled: false } });
-  try {
-    return await work(scimitar);
-  } finally {
-    await scimitar.close();
-  }
-}
+import { withScimitar } from './with-scimitar.js';
 
 const scopeOf = (organizationId: string | null) => organizationId ?? 'global (all organizations)';
 

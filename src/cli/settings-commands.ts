@@ -6,19 +6,10 @@
 import { Command, Option } from 'commander';
 import type { Config } from '../config/config.js';
 import type { DirectorySettings } from '../domain/directory-settings.js';
-import { createScimitar, type Scimitar } from '../runtime/create-scimitar.js';
+import type { Scimitar } from '../runtime/create-scimitar.js';
+import { withScimitar } from './with-scimitar.js';
 
 type DirectorySettingsUpdate = Parameters<Scimitar['admin']['updateDirectorySettings']>[0]['settings'];
-
-async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => Promise<T>): Promise<T> {
-  // A one-shot command: no background upkeep.
-  const scimitar = await createScimitar({ database: config.databaseUrl, publicUrl: config.publicUrl, maintenance: false, delivery: { enabled: false } });
-  try {
-    return await work(scimitar);
-  } finally {
-    await scimitar.close();
-  }
-}
 
 interface SettingsOptions {
   directory: string;

@@ -5,21 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { Config } from '../config/config.js';
-import { createScimitar, type Scimitar } from '../runtime/create-scimitar.js';
-
-async function withScimitar<T>(config: Readonly<Config>, work: (s: Scimitar) => Promise<T>): Promise<T> {
-  // A one-shot command: no background upkeep and no delivery worker.
-  const scimitar = await createScimitar({ database: config.databaseUrl, publicUrl: config.publicUrl, maintenance: false, delivery: { enabled: false } });
-  try {
-    return await work(scimitar);
-  } finally {
-    await scimitar.close();
-  }
-}
-
-function print(json: boolean, value: unknown, text: string): void {
-  console.log(json ? JSON.stringify(value, null, 2) : text);
-}
+import { print, withScimitar } from './with-scimitar.js';
 
 const scopeOf = (organizationId: string | null) => organizationId ?? 'all organizations';
 const typesOf = (eventTypes: string[]) => (eventTypes.includes('*') ? 'all events' : eventTypes.join(','));
