@@ -5,7 +5,7 @@
  */
 import type { EventLog } from '../app/ports.js';
 import type { DirectoryEvent, EventType } from '../domain/events.js';
-import { chunks, type RepoContext } from './db-types.js';
+import { chunks, type Executor, type RepoContext } from './db-types.js';
 
 export function createEventLog({ db }: RepoContext, newId: () => string): EventLog {
   return {
@@ -30,14 +30,7 @@ export function createEventLog({ db }: RepoContext, newId: () => string): EventL
       for (const part of chunks(rows, 100)) await db.insertInto('events').values(part).execute();
     },
     async listAfter(directoryId, afterSeq, limit) {
-      const rows = await db
-        .selectFrom('events')
-        .selectAll()
-        .where('directory_id', '=', directoryId)
-        .where('seq', '>', afterSeq)
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
+      const rows = await eventRowsAfter(db, directoryId, afterSeq, limit);
       return rows.map(
         (row): DirectoryEvent => ({
           id: row.id,
@@ -65,4 +58,9 @@ export function createEventLog({ db }: RepoContext, newId: () => string): EventL
       return Number(row.n);
     },
   };
+}
+
+/** A directory's event rows after a sequence number, in order: the events API and the delivery worker read the same way. */
+export function eventRowsAfter(db: Executor, directoryId: string, afterSeq: number, limit: number) {
+  return db.selectFrom('events').selectAll().where('directory_id', '=', directoryId).where('seq', '>', afterSeq).orderBy('seq').limit(limit).execute();
 }

@@ -9,6 +9,7 @@ import type { ClaimedRedelivery, ClaimedStream, DeliveryQueue, OutboxEvent } fro
 import { chunks, type RepoContext } from './db-types.js';
 import type { EventsTable } from './schema.js';
 import { attemptToRow, deadLetterFromRow } from './webhooks.js';
+import { eventRowsAfter } from './events.js';
 
 const eventFromRow = (row: EventsTable): OutboxEvent => ({
   directoryId: row.directory_id,
@@ -95,15 +96,8 @@ export function createDeliveryQueue({ db, dialect }: RepoContext): DeliveryQueue
     },
 
     async eventsAfter(directoryId, afterSeq, limit) {
-      const rows = await db
-        .selectFrom('events')
-        .selectAll()
-        .where('directory_id', '=', directoryId)
-        .where('seq', '>', afterSeq)
-        .orderBy('seq')
-        .limit(limit)
-        .execute();
-      return rows.map(eventFromRow);
+      // data stays the stored JSON text: the worker signs and sends those exact bytes
+      return (await eventRowsAfter(db, directoryId, afterSeq, limit)).map(eventFromRow);
     },
 
     async saveProgress(stream, workerId, p) {
