@@ -16,6 +16,9 @@
  *   --no-delivery      skip the webhook delivery figures (bench/delivery.ts: create ops/s with delivery off vs on,
  *                      and delivered events/s to a local receiver; median of at least 3 runs; on by default)
  *                      [BENCH_DELIVERY=0]
+ *   --no-portal        skip the portal page times (bench/portal.ts: every portal screen over a directory of
+ *                      --users users, median and p95 of 30 requests) [BENCH_PORTAL=0]
+ *   --portal-only      run only the portal page times
  * Each target is a fresh server on a fresh database; a 1000-user warm-up runs in a separate directory first.
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is used to CREATE DATABASE
  * scimitar_bench_<pid>_<users>, dropped afterwards; the target is skipped if the server is unreachable.
@@ -23,6 +26,7 @@
 import { join } from 'node:path';
 import { runOktaWorkload, type PhaseResult } from './okta-workload.js';
 import { deliveryTable, runDeliveryBench, type DeliveryFigures } from './delivery.js';
+import { portalTable, runPortalBench, type PortalFigures } from './portal.js';
 import { ratioTable, targetTable, writeResults, type TargetName, type TargetRun } from './report.js';
 import {
   DEFAULT_POSTGRES_URL,
@@ -43,6 +47,8 @@ interface Options {
   concurrency: number;
   repeat: number;
   delivery: boolean;
+  portal: boolean;
+  portalOnly: boolean;
 }
 
 const ALL_TARGETS: TargetName[] = ['floor', 'sqlite', 'postgres'];
@@ -65,6 +71,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     concurrency: positiveInt(env.BENCH_CONCURRENCY, 'BENCH_CONCURRENCY') ?? 8,
     repeat: positiveInt(env.BENCH_REPEAT, 'BENCH_REPEAT') ?? 1,
     delivery: env.BENCH_DELIVERY !== '0',
+    portal: env.BENCH_PORTAL !== '0',
+    portalOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
@@ -90,13 +98,19 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       case '--no-delivery':
         opts.delivery = false;
         break;
+      case '--no-portal':
+        opts.portal = false;
+        break;
+      case '--portal-only':
+        opts.portalOnly = true;
+        break;
       case '--repeat':
         opts.repeat = positiveInt(next, '--repeat') ?? opts.repeat;
         i++;
         break;
       case '--help':
       case '-h':
-        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1] [--no-delivery]');
+        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1] [--no-delivery] [--no-portal | --portal-only]');
         process.exit(0);
       default:
         throw new Error(`unknown option ${argv[i]} (try --help)`);
@@ -203,8 +217,26 @@ async function runTarget(target: TargetName, users: number, opts: Options): Prom
   }
 }
 
+async function portalFigures(opts: Options): Promise<PortalFigures[]> {
+  const figures: PortalFigures[] = [];
+  for (const target of opts.only) {
+    if (target === 'floor') continue;
+    try {
+      figures.push(await runPortalBench(target, opts.users));
+    } catch (err) {
+      console.error(`  portal bench on ${target} skipped: ${(err as Error).message}`);
+    }
+  }
+  if (figures.length > 0) console.log(`\n${portalTable(figures)}`);
+  return figures;
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2), process.env);
+  if (opts.portalOnly) {
+    await portalFigures(opts);
+    return;
+  }
   const sizes = opts.large && opts.large !== opts.users ? [opts.users, opts.large] : [opts.users];
   const runs: TargetRun[] = [];
   for (const users of sizes) {
@@ -226,7 +258,8 @@ async function main(): Promise<void> {
     }
     if (delivery.length > 0) console.log(`\n${deliveryTable(delivery)}`);
   }
-  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs, delivery.length > 0 ? { delivery } : {});
+  const portal = opts.portal ? await portalFigures(opts) : [];
+  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs, { ...(delivery.length > 0 ? { delivery } : {}), ...(portal.length > 0 ? { portal } : {}) });
   console.log(`\nresults written to ${file}`);
   const errors = runs.flatMap((r) => r.phases ?? []).reduce((sum, p) => sum + p.errors, 0) + delivery.reduce((sum, d) => sum + d.errors, 0);
   if (errors > 0) console.error(`${errors} request(s) failed or returned wrong results; see the lines above.`);

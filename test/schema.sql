@@ -1,11 +1,14 @@
+CREATE TABLE admin_users ( id TEXT NOT NULL PRIMARY KEY, email TEXT NOT NULL, email_lower TEXT NOT NULL, password_hash TEXT NOT NULL, created_at TEXT NOT NULL, last_login_at TEXT );
 CREATE TABLE api_keys ( organization_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT NOT NULL, key_sha256 TEXT NOT NULL, prefix TEXT NOT NULL, created_at TEXT NOT NULL, last_used_at TEXT, revoked_at TEXT, PRIMARY KEY (organization_id, id) );
 CREATE TABLE directories ( id TEXT NOT NULL PRIMARY KEY, organization_id TEXT NOT NULL REFERENCES organizations (id), name TEXT NOT NULL, provider TEXT NOT NULL, status TEXT NOT NULL, event_seq BIGINT NOT NULL DEFAULT 0, user_count BIGINT NOT NULL DEFAULT 0, group_count BIGINT NOT NULL DEFAULT 0, created_at TEXT NOT NULL, updated_at TEXT NOT NULL , settings TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE directory_groups ( directory_id TEXT NOT NULL, id TEXT NOT NULL, display_name TEXT NOT NULL, display_name_lower TEXT NOT NULL, external_id TEXT, resource TEXT NOT NULL, version INTEGER NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT, PRIMARY KEY (directory_id, id) );
 CREATE TABLE directory_user_emails ( directory_id TEXT NOT NULL, user_id TEXT NOT NULL, position INTEGER NOT NULL, value TEXT NOT NULL, value_lower TEXT NOT NULL, type TEXT, is_primary INTEGER NOT NULL, PRIMARY KEY (directory_id, user_id, position) );
 CREATE TABLE directory_users ( directory_id TEXT NOT NULL, id TEXT NOT NULL, user_name TEXT NOT NULL, user_name_lower TEXT NOT NULL, external_id TEXT, display_name TEXT, display_name_lower TEXT, active INTEGER NOT NULL, resource TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, deleted_at TEXT, PRIMARY KEY (directory_id, id) );
-CREATE TABLE events ( directory_id TEXT NOT NULL, seq BIGINT NOT NULL, id TEXT NOT NULL, organization_id TEXT NOT NULL, type TEXT NOT NULL, occurred_at TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (directory_id, seq) );
+CREATE TABLE events ( directory_id TEXT NOT NULL, seq BIGINT NOT NULL, id TEXT NOT NULL, organization_id TEXT NOT NULL, type TEXT NOT NULL, occurred_at TEXT NOT NULL, data TEXT NOT NULL, user_id TEXT, request_id TEXT, PRIMARY KEY (directory_id, seq) );
 CREATE TABLE group_memberships ( directory_id TEXT NOT NULL, group_id TEXT NOT NULL, user_id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (directory_id, group_id, user_id) );
 CREATE TABLE organizations ( id TEXT NOT NULL PRIMARY KEY, name TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL );
+CREATE TABLE portal_links ( organization_id TEXT NOT NULL, id TEXT NOT NULL, token_sha256 TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL, used_at TEXT, used_ip TEXT, PRIMARY KEY (organization_id, id) );
+CREATE TABLE portal_sessions ( id_sha256 TEXT NOT NULL PRIMARY KEY, organization_id TEXT NOT NULL, admin_user_id TEXT, portal_link_id TEXT, csrf_token TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL );
 CREATE TABLE schema_migrations (version text not null primary key, applied_at text not null);
 CREATE TABLE scim_request_log ( directory_id TEXT NOT NULL, id TEXT NOT NULL, at TEXT NOT NULL, request_id TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL, query TEXT, status INTEGER NOT NULL, duration_ms DOUBLE PRECISION NOT NULL, scim_type TEXT, detail TEXT, request_body TEXT, client_ip TEXT, PRIMARY KEY (directory_id, id) );
 CREATE TABLE scim_tokens ( directory_id TEXT NOT NULL, id TEXT NOT NULL, token_sha256 TEXT NOT NULL, prefix TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT, revoked_at TEXT, last_used_at TEXT, last_used_ip TEXT, PRIMARY KEY (directory_id, id) );
@@ -14,6 +17,7 @@ CREATE TABLE webhook_attempts ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT
 CREATE TABLE webhook_dead_letters ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, event_seq BIGINT NOT NULL, event_id TEXT NOT NULL, event_type TEXT NOT NULL, attempts INTEGER NOT NULL, last_error TEXT, died_at TEXT NOT NULL, redeliver_requested_at TEXT, redelivered_at TEXT, leased_until TEXT, leased_by TEXT, PRIMARY KEY (directory_id, endpoint_id, event_seq) );
 CREATE TABLE webhook_endpoints ( organization_id TEXT NOT NULL, id TEXT NOT NULL, url TEXT NOT NULL, secret TEXT NOT NULL, event_types TEXT NOT NULL, enabled INTEGER NOT NULL, enabled_at TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (organization_id, id) );
 CREATE TABLE webhook_streams ( directory_id TEXT NOT NULL, endpoint_id TEXT NOT NULL, settled_seq BIGINT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at TEXT NOT NULL, leased_until TEXT, leased_by TEXT, PRIMARY KEY (directory_id, endpoint_id) );
+CREATE UNIQUE INDEX admin_users_email ON admin_users (email_lower);
 CREATE UNIQUE INDEX api_keys_hash ON api_keys (key_sha256);
 CREATE INDEX directories_organization ON directories (organization_id, id);
 CREATE UNIQUE INDEX directory_groups_display_name ON directory_groups (directory_id, display_name_lower) WHERE deleted_at IS NULL;
@@ -27,9 +31,13 @@ CREATE INDEX directory_users_live ON directory_users (directory_id, id) WHERE de
 CREATE INDEX directory_users_updated_at ON directory_users (directory_id, updated_at);
 CREATE UNIQUE INDEX directory_users_user_name ON directory_users (directory_id, user_name_lower) WHERE deleted_at IS NULL;
 CREATE INDEX events_occurred_at ON events (directory_id, occurred_at);
+CREATE INDEX events_user ON events (directory_id, user_id, seq);
 CREATE INDEX group_memberships_user ON group_memberships (directory_id, user_id, group_id);
+CREATE UNIQUE INDEX portal_links_token ON portal_links (token_sha256);
+CREATE INDEX portal_sessions_expiry ON portal_sessions (expires_at);
 CREATE INDEX scim_request_log_at ON scim_request_log (directory_id, at);
 CREATE INDEX scim_request_log_errors ON scim_request_log (directory_id, status, at);
+CREATE INDEX scim_request_log_request ON scim_request_log (directory_id, request_id);
 CREATE UNIQUE INDEX scim_tokens_hash ON scim_tokens (directory_id, token_sha256);
 CREATE INDEX webhook_attempts_endpoint ON webhook_attempts (endpoint_id, at);
 CREATE INDEX webhook_attempts_event ON webhook_attempts (endpoint_id, event_id);

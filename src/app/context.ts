@@ -20,6 +20,12 @@ export interface AppContext {
   clock: Clock;
   ids: IdGenerator;
   settings: AppSettings;
+  /**
+   * The SCIM request being served, when there is one: the SCIM handler gives each request a copy
+   * of the context carrying it, and the use cases stamp it on the events they append, so a
+   * user's history can show the request behind each change.
+   */
+  requestId?: string;
 }
 
 export const scimBaseUrl = (settings: AppSettings, directoryId: string): string => `${settings.publicUrl}/scim/v2/${directoryId}`;

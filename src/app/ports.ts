@@ -18,6 +18,7 @@ import type { ApiKeyRepository } from './api-keys/api-key-repository.js';
 import type { DirectoryReadRepository } from './directory/read-port.js';
 import type { WebhookRepository } from './webhooks/webhook-repository.js';
 import type { DeliveryQueue } from './webhooks/delivery-queue.js';
+import type { PortalRepository } from './portal/portal-repository.js';
 
 export interface Page {
   /** 0-based offset (SCIM startIndex - 1). */
@@ -61,6 +62,10 @@ export interface TokenRepository {
   /** Gives every other usable token of the directory an expiry (rotation grace) or revokes it. */
   retireOthers(directoryId: string, keepTokenId: string, change: { expiresAt: string } | { revokedAt: string }): Promise<number>;
   markUsed(directoryId: string, tokenId: string, at: string, ip: string | null): Promise<void>;
+  /** Every token of the directory, revoked and expired ones too, newest first: what an admin screen lists. */
+  listAll(directoryId: string): Promise<ScimToken[]>;
+  /** Revokes the token as of `at` if it is still usable; returns whether it was (false: unknown, already revoked or expired). */
+  revoke(directoryId: string, tokenId: string, at: string): Promise<boolean>;
 }
 
 export interface UserRepository {
@@ -134,8 +139,11 @@ export interface DirectorySettingsRepository {
 }
 
 export interface EventLog {
-  /** Appends events in order, numbered by the directory's sequence. Call inside the change's transaction. */
-  append(directoryId: string, organizationId: string, events: NewEvent[], at: string): Promise<void>;
+  /**
+   * Appends events in order, numbered by the directory's sequence. Call inside the change's
+   * transaction. `requestId` names the SCIM request that caused them (a user's history shows it).
+   */
+  append(directoryId: string, organizationId: string, events: NewEvent[], at: string, requestId?: string): Promise<void>;
   count(directoryId: string, type?: EventType): Promise<number>;
   /** Events of the directory with sequence > afterSeq, in order. */
   listAfter(directoryId: string, afterSeq: number, limit: number): Promise<DirectoryEvent[]>;
@@ -143,6 +151,22 @@ export interface EventLog {
   lastSequence(directoryId: string): Promise<number>;
   /** Deletes events older than `before` (retention); returns how many. */
   purge(directoryId: string, before: string): Promise<number>;
+  /**
+   * The events about one user (user.*, its group.member_* and roles), newest first, each with
+   * the SCIM request that caused it, in one query. `beforeSeq` continues a page: pass the
+   * sequence of the last entry seen.
+   */
+  historyOfUser(directoryId: string, userId: string, options: { limit: number; beforeSeq?: number }): Promise<UserHistoryEntry[]>;
+}
+
+export interface UserHistoryEntry {
+  event: DirectoryEvent;
+  /**
+   * The SCIM request that caused the event; null when none did (a settings change, an event
+   * written before requests were recorded), or when its log entry is not written yet (the
+   * request log is buffered) or was purged by retention.
+   */
+  request: { requestId: string; method: string; path: string; status: number; at: string; clientIp: string | null } | null;
 }
 
 export interface RequestLogEntry {
@@ -161,10 +185,44 @@ export interface RequestLogEntry {
   clientIp: string | null;
 }
 
+export interface RequestLogQuery {
+  /** Only failed requests (status >= 400). */
+  errorsOnly?: boolean;
+  /** Only this HTTP method (compared upper-cased). */
+  method?: string;
+  /**
+   * Only entries whose path, query or request body contains this text, case-insensitively (ASCII
+   * letters only on SQLite): a user's id finds the requests on their URL, their userName the
+   * bodies and filters naming them. Matched literally: `%` and `_` are no wildcards.
+   */
+  search?: string;
+  /** Keyset cursor: only entries with an id below this one (the last id of the previous page). */
+  beforeId?: string;
+  limit: number;
+}
+
+export interface RequestLogSummary {
+  /** Entries kept for the directory (within retention). */
+  total: number;
+  lastRequestAt: string | null;
+  lastStatus: number | null;
+  lastClientIp: string | null;
+  /** Requests and failed requests (status >= 400) at or after `since`. */
+  requestsSince: number;
+  errorsSince: number;
+  lastErrorAt: string | null;
+  lastError: RequestLogEntry | null;
+}
+
 export interface RequestLog {
   /** Writes entries in one statement per batch (the buffer in app/request-log-buffer.ts collects them). */
   recordMany(entries: RequestLogEntry[]): Promise<void>;
-  list(directoryId: string, options: { errorsOnly?: boolean; limit: number }): Promise<RequestLogEntry[]>;
+  /** Entries newest first (by id, which is time-ordered), narrowed by `query`. */
+  list(directoryId: string, query: RequestLogQuery): Promise<RequestLogEntry[]>;
+  /** The directory's traffic at a glance, for a status screen; `since` bounds the recent counts. */
+  summary(directoryId: string, since: string): Promise<RequestLogSummary>;
+  /** The entry of one request (the most recent, should a client have reused its X-Request-Id). */
+  findByRequestId(directoryId: string, requestId: string): Promise<RequestLogEntry | undefined>;
   /** Deletes entries older than `before` (retention); returns how many. */
   purge(directoryId: string, before: string): Promise<number>;
 }
@@ -187,6 +245,8 @@ export interface Repositories {
   deliveries: DeliveryQueue;
   /** The host app's read API (keyset pages, batch look-ups). */
   directoryRead: DirectoryReadRepository;
+  /** Setup links, console logins and portal sessions. */
+  portal: PortalRepository;
 }
 
 /** Repositories outside a transaction, plus a way to run a unit of work in one transaction. */

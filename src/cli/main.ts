@@ -7,6 +7,7 @@ import { ConfigError, resolveConfig } from '../config/config.js';
 import { isServiceError } from '../domain/errors.js';
 import { registerAdminCommands } from './admin-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
+import { registerPortalCommands } from './portal-commands.js';
 import { registerSettingsCommands } from './settings-commands.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 import { runMigrate, runServe } from './serve.js';
@@ -26,6 +27,7 @@ registerAdminCommands(program, config);
 registerSettingsCommands(program, config);
 registerApiKeyCommands(program, config);
 registerWebhookCommands(program, config);
+registerPortalCommands(program, config);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`error: configuration: ${error.message}`);

@@ -18,6 +18,9 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'directory_disabled'
   | 'forbidden'
+  | 'portal_link_invalid' // no such setup link
+  | 'portal_link_expired'
+  | 'portal_link_used' // setup links are single-use
   // state
   | 'not_found'
   | 'uniqueness_conflict'

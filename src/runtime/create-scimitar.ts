@@ -30,6 +30,9 @@ import { createApiKey, type ApiKeySummary, type CreatedApiKey } from '../app/api
 import { listApiKeys } from '../app/api-keys/list-api-keys.js';
 import { revokeApiKey } from '../app/api-keys/revoke-api-key.js';
 import { createDeliveryRuntime, type DeliveryOptions, type ScimitarWebhooks } from './delivery.js';
+import { createPortalHandler } from '../portal/handler.js';
+import { createAdminUser, type CreatedAdminUser } from '../app/portal/admin-users.js';
+import { issuePortalLink, type IssuedPortalLink } from '../app/portal/portal-links.js';
 
 export interface ScimitarOptions {
   /** `postgres://...`, `sqlite:<path>`, or an already open database. */
@@ -55,6 +58,11 @@ export interface ScimitarOptions {
   delivery?: DeliveryOptions;
   /** Days events are kept (default 30); an event some webhook stream has not settled is kept longer. */
   eventRetentionDays?: number;
+  /**
+   * The setup portal and developer console under /portal (default on). `false` turns it off;
+   * an object sets the product name shown and the session lifetime.
+   */
+  portal?: false | { brand?: string; sessionLifetimeMs?: number };
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -96,6 +104,10 @@ export interface ScimitarAdmin {
   createApiKey(input: { organizationId?: string; name?: string }): Promise<CreatedApiKey>;
   listApiKeys(): Promise<ApiKeySummary[]>;
   revokeApiKey(input: { keyId: string }): Promise<ApiKeySummary>;
+  /** A single-use setup link for an organization's IT administrator (default expiry 24 h). */
+  createPortalLink(input: { organizationId: string; expiresInMs?: number }): Promise<IssuedPortalLink>;
+  /** A developer console login; the password is generated (and returned once) when not given. */
+  createAdminUser(input: { email: string; password?: string }): Promise<CreatedAdminUser>;
 }
 
 /**
@@ -130,7 +142,8 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
   const requestLog = new RequestLogBuffer(store.requestLog, {
     onError: (error) => logger.error({ err: error }, 'could not write SCIM request log entries'),
   });
-  const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) });
+  const portal = options.portal === false ? undefined : createPortalHandler(ctx, { logger, flushRequestLog: () => requestLog.flush(), ...options.portal });
+  const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) }, portal ? [portal] : []);
   const adapterOptions = { basePath: options.basePath, maxBodyBytes };
   const delivery = createDeliveryRuntime(ctx, { ...options.delivery, logger });
 
@@ -138,6 +151,8 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     createApiKey: (input) => createApiKey(ctx, input),
     listApiKeys: () => listApiKeys(ctx),
     revokeApiKey: (input) => revokeApiKey(ctx, input),
+    createPortalLink: (input) => issuePortalLink(ctx, input),
+    createAdminUser: (input) => createAdminUser(ctx, input),
     createOrganization: (input) => createOrganization(ctx, input),
     createDirectory: (input) => createDirectory(ctx, input),
     rotateToken: (input) => rotateScimToken(ctx, input),
@@ -173,7 +188,8 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     void every(3_600_000, async () => {
       const removed = await admin.purgeRequestLog(new Date(Date.now() - retentionMs));
       if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
-    }, 'request log retention')();
+      await store.portal.purgeExpired(ctx.clock.now().toISOString());
+    }, 'request log and portal session retention')();
     const eventRetentionMs = (options.eventRetentionDays ?? 30) * 24 * 3_600_000;
     void every(3_600_000, async () => {
       const removed = await delivery.purgeExpired(new Date(ctx.clock.now().getTime() - eventRetentionMs));

@@ -8,6 +8,7 @@ import pino from 'pino';
 import type { Config } from '../config/config.js';
 import { createScimitar, type Scimitar } from './create-scimitar.js';
 import { frameworkError, send } from '../http/adapters/fastify.js';
+import { redactPath } from '../portal/handler.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -54,7 +55,7 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
     frameworkErrors: (error, request, reply) => send(reply, frameworkError(request, error, '')),
   }) as unknown as FastifyInstance;
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ method: request.method, url: request.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    request.log.info({ method: request.method, url: redactPath(request.url.split('?')[0]!), status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
   });
   await app.register(scimitar.fastify);
 

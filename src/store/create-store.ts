@@ -16,6 +16,7 @@ import { createApiKeyRepository } from './api-keys.js';
 import { createDirectoryReadRepository } from './directory-read.js';
 import { createWebhookRepository } from './webhooks.js';
 import { createDeliveryQueue } from './webhook-deliveries.js';
+import { createPortalRepository } from './portal.js';
 
 function repositories(context: RepoContext, ids: IdGenerator): Repositories {
   return {
@@ -33,6 +34,7 @@ function repositories(context: RepoContext, ids: IdGenerator): Repositories {
     webhooks: createWebhookRepository(context),
     deliveries: createDeliveryQueue(context),
     directoryRead: createDirectoryReadRepository(context),
+    portal: createPortalRepository(context),
   };
 }
 

@@ -91,6 +91,10 @@ export interface EventsTable {
   type: string;
   occurred_at: string;
   data: string;
+  /** The user the event is about (user.*, group.member_*), for a user's history. */
+  user_id: string | null;
+  /** The SCIM request that caused the event, when one did. */
+  request_id: string | null;
 }
 
 export interface ScimRequestLogTable {
@@ -132,6 +136,36 @@ export interface ApiKeysTable {
   revoked_at: string | null;
 }
 
+export interface PortalLinksTable {
+  organization_id: string;
+  id: string;
+  token_sha256: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_ip: string | null;
+}
+
+export interface AdminUsersTable {
+  id: string;
+  email: string;
+  email_lower: string;
+  password_hash: string;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+export interface PortalSessionsTable {
+  id_sha256: string;
+  /** '' for a console (admin) session. */
+  organization_id: string;
+  admin_user_id: string | null;
+  portal_link_id: string | null;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   directories: DirectoriesTable;
@@ -149,4 +183,7 @@ export interface Database {
   webhook_streams: WebhookStreamsTable;
   webhook_attempts: WebhookAttemptsTable;
   webhook_dead_letters: WebhookDeadLettersTable;
+  portal_links: PortalLinksTable;
+  admin_users: AdminUsersTable;
+  portal_sessions: PortalSessionsTable;
 }

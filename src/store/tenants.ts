@@ -169,5 +169,22 @@ export function createTokenRepository({ db }: RepoContext): TokenRepository {
     async markUsed(directoryId, tokenId, at, ip) {
       await db.updateTable('scim_tokens').set({ last_used_at: at, last_used_ip: ip }).where('directory_id', '=', directoryId).where('id', '=', tokenId).execute();
     },
+    async listAll(directoryId) {
+      const rows = await db.selectFrom('scim_tokens').selectAll().where('directory_id', '=', directoryId).orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
+      return rows.map(tokenFromRow);
+    },
+    async revoke(directoryId, tokenId, at) {
+      // Only a usable token: revoking is the decision to stop one that still works, and the
+      // answer tells the caller whether anything changed.
+      const result = await db
+        .updateTable('scim_tokens')
+        .set({ revoked_at: at })
+        .where('directory_id', '=', directoryId)
+        .where('id', '=', tokenId)
+        .where('revoked_at', 'is', null)
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }

@@ -15,8 +15,10 @@ const ALLOWED: Record<string, string[]> = {
   store: ['domain', 'scim', 'app', 'store'],
   http: ['domain', 'scim', 'app', 'http'],
   events: ['domain', 'app', 'events'],
+  // The setup portal: pages over the use cases, through the framework-free HTTP types. No SQL.
+  portal: ['domain', 'scim', 'app', 'http', 'portal'],
   config: ['config'],
-  runtime: ['domain', 'scim', 'app', 'store', 'http', 'events', 'config', 'runtime'],
+  runtime: ['domain', 'scim', 'app', 'store', 'http', 'events', 'portal', 'config', 'runtime'],
   cli: ['domain', 'config', 'runtime', 'cli'],
   // The API client ships to host apps: domain types and the webhook verifier only, no server code.
   client: ['domain', 'events', 'client'],
@@ -30,6 +32,7 @@ const PACKAGES: Record<string, string[]> = {
   store: ['kysely', 'better-sqlite3', 'pg'],
   http: ['fastify'],
   events: [],
+  portal: [],
   config: ['zod'],
   runtime: ['fastify', 'pino'],
   cli: ['commander'],

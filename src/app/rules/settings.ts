@@ -23,6 +23,8 @@ const updateSchema = z.strictObject({
 });
 
 export type DirectorySettingsUpdate = z.input<typeof updateSchema>;
+/** An update once validated (what mergeSettings applies). */
+export type ParsedSettingsUpdate = z.output<typeof updateSchema>;
 
 /** Parses an update; the error names the dotted path of the first bad value (`settings.roles.prefix ...`). */
 export function parseSettingsUpdate(input: unknown): Result<z.output<typeof updateSchema>, Problem> {

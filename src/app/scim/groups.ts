@@ -101,6 +101,7 @@ export async function createGroup(ctx: AppContext, directory: Directory, body: u
         ...(await afterGroupWrite(tx, directory, null, group, change)),
       ],
       at,
+      ctx.requestId,
     );
   });
   return group;
@@ -130,7 +131,7 @@ async function writeGroupChange(
   }
   events.push(...(await memberEvents(tx, directory.id, groupRef(after), members)));
   events.push(...(await afterGroupWrite(tx, directory, before, after, members)));
-  await tx.events.append(directory.id, directory.organizationId, events, at);
+  await tx.events.append(directory.id, directory.organizationId, events, at, ctx.requestId);
   return after;
 }
 
@@ -179,7 +180,7 @@ export async function deleteGroup(ctx: AppContext, directory: Directory, id: str
     const roleEvents = await afterGroupDelete(tx, directory, group);
     await tx.memberships.clear(directory.id, id);
     // One group.deleted stands for all its memberships: no member_removed per member.
-    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: { ...view, updatedAt: at } } }, ...roleEvents], at);
+    await tx.events.append(directory.id, directory.organizationId, [{ type: 'group.deleted', data: { group: { ...view, updatedAt: at } } }, ...roleEvents], at, ctx.requestId);
   });
 }
 

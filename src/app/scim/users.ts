@@ -63,7 +63,7 @@ export async function createUser(ctx: AppContext, directory: Directory, body: un
     const view = await userView(tx, directory, user, { isNew: true });
     const events: NewEvent[] = [{ type: 'user.created', data: { user: view } }];
     events.push(...(await joinDepartmentGroup(ctx, tx, directory, department, userRef(view), at)));
-    await tx.events.append(directory.id, directory.organizationId, events, at);
+    await tx.events.append(directory.id, directory.organizationId, events, at, ctx.requestId);
   });
   return user;
 }
@@ -80,7 +80,7 @@ async function writeUserChange(ctx: AppContext, tx: Repositories, directory: Dir
   const afterView = { ...(await userView(tx, directory, after, { isNew: true })), groups: beforeView.groups, roles: beforeView.roles };
   const events = userUpdateEvents(beforeView, afterView);
   events.push(...(await joinDepartmentGroup(ctx, tx, directory, department, userRef(afterView), at)));
-  await tx.events.append(directory.id, directory.organizationId, events, at);
+  await tx.events.append(directory.id, directory.organizationId, events, at, ctx.requestId);
   return after;
 }
 
@@ -127,6 +127,7 @@ export async function deleteUser(ctx: AppContext, directory: Directory, id: stri
         { type: 'user.deleted', data: { user: { ...view, state: 'deleted' as const, groups: [], roles: [], updatedAt: at } } },
       ],
       at,
+      ctx.requestId,
     );
   });
 }

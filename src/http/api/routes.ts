@@ -4,9 +4,10 @@
  */
 import { eventRoutes } from './event-routes.js';
 import { managementRoutes } from './management-routes.js';
+import { portalRoutes } from './portal-routes.js';
 import { readRoutes } from './read-routes.js';
 import { settingsRoutes } from './settings-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import type { ApiRoute } from './route-types.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...managementRoutes, ...settingsRoutes, ...readRoutes, ...eventRoutes, ...webhookRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...managementRoutes, ...portalRoutes, ...settingsRoutes, ...readRoutes, ...eventRoutes, ...webhookRoutes];

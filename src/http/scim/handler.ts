@@ -74,7 +74,8 @@ export function createScimHandler(ctx: AppContext, options: ScimHandlerOptions) 
       }
       directory = await authenticate(match.directoryId);
       response = await route(match.route, {
-        ctx,
+        // A per-request copy: the use cases stamp the request id on the events they append.
+        ctx: { ...ctx, requestId },
         directory,
         baseUrl: scimBaseUrl(ctx.settings, directory.id),
         request,
