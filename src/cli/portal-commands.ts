@@ -6,7 +6,6 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import type { Config } from '../config/config.js';
-import type { ScimitarAdmin } from '../runtime/create-scimitar.js';
 import { print, withScimitar } from './with-scimitar.js';
 
 const consoleUrl = (config: Readonly<Config>) => `${config.publicUrl}/portal/login`;
@@ -50,18 +49,6 @@ function promptHidden(stdin: NodeJS.ReadStream, prompt: string): Promise<string>
     };
     stdin.on('data', onData);
   });
-}
-
-type PasswordSetter = (input: { email: string; password: string }) => Promise<void>;
-
-/**
- * The runtime's way to change a console password. ScimitarAdmin exposes createAdminUser; the CLI
- * may not reach app/ directly (see test/architecture), so this uses admin.setAdminPassword.
- */
-function passwordSetter(admin: ScimitarAdmin): PasswordSetter {
-  const candidate = (admin as ScimitarAdmin & { setAdminPassword?: PasswordSetter }).setAdminPassword;
-  if (typeof candidate !== 'function') throw new Error('this build cannot change console passwords: ScimitarAdmin.setAdminPassword is missing');
-  return candidate.bind(admin);
 }
 
 export function registerPortalCommands(program: Command, config: () => Readonly<Config>): void {
@@ -130,11 +117,10 @@ export function registerPortalCommands(program: Command, config: () => Readonly<
     .option('--json', 'print JSON')
     .action((o: { email: string; json?: boolean }) =>
       withScimitar(config(), async (s) => {
-        const setPassword = passwordSetter(s.admin);
         const password = await readPasswordFromStdin();
-        await setPassword({ email: o.email, password });
+        await s.admin.setAdminPassword({ email: o.email, password });
         const loginUrl = consoleUrl(config());
-        print(!!o.json, { email: o.email.trim(), loginUrl }, `The password of ${o.email.trim()} is changed. Sign in to the console at ${loginUrl}`);
+        print(!!o.json, { email: o.email.trim(), loginUrl }, `The password of ${o.email.trim()} is changed and its open sessions have ended. Sign in to the console at ${loginUrl}`);
       }),
     );
 

@@ -31,7 +31,7 @@ import { listApiKeys } from '../app/api-keys/list-api-keys.js';
 import { revokeApiKey } from '../app/api-keys/revoke-api-key.js';
 import { createDeliveryRuntime, type DeliveryOptions, type ScimitarWebhooks } from './delivery.js';
 import { createPortalHandler } from '../portal/handler.js';
-import { createAdminUser, type CreatedAdminUser } from '../app/portal/admin-users.js';
+import { createAdminUser, setAdminPassword, type CreatedAdminUser } from '../app/portal/admin-users.js';
 import { issuePortalLink, type IssuedPortalLink } from '../app/portal/portal-links.js';
 
 export interface ScimitarOptions {
@@ -108,6 +108,8 @@ export interface ScimitarAdmin {
   createPortalLink(input: { organizationId: string; expiresInMs?: number }): Promise<IssuedPortalLink>;
   /** A developer console login; the password is generated (and returned once) when not given. */
   createAdminUser(input: { email: string; password?: string }): Promise<CreatedAdminUser>;
+  /** Sets a console login's password; its open sessions end. */
+  setAdminPassword(input: { email: string; password: string }): Promise<void>;
 }
 
 /**
@@ -153,6 +155,7 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     revokeApiKey: (input) => revokeApiKey(ctx, input),
     createPortalLink: (input) => issuePortalLink(ctx, input),
     createAdminUser: (input) => createAdminUser(ctx, input),
+    setAdminPassword: (input) => setAdminPassword(ctx, input),
     createOrganization: (input) => createOrganization(ctx, input),
     createDirectory: (input) => createDirectory(ctx, input),
     rotateToken: (input) => rotateScimToken(ctx, input),

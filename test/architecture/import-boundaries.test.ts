@@ -11,14 +11,16 @@ import { join, relative, dirname, normalize } from 'node:path';
 const ALLOWED: Record<string, string[]> = {
   domain: ['domain'],
   scim: ['domain', 'scim'],
-  app: ['domain', 'scim', 'app'],
+  // SAML 2.0 service provider, pure like scim/: no HTTP, no SQL; time and certificates are arguments.
+  saml: ['domain', 'saml'],
+  app: ['domain', 'scim', 'saml', 'app'],
   store: ['domain', 'scim', 'app', 'store'],
   http: ['domain', 'scim', 'app', 'http'],
   events: ['domain', 'app', 'events'],
   // The setup portal: pages over the use cases, through the framework-free HTTP types. No SQL.
-  portal: ['domain', 'scim', 'app', 'http', 'portal'],
+  portal: ['domain', 'scim', 'saml', 'app', 'http', 'portal'],
   config: ['config'],
-  runtime: ['domain', 'scim', 'app', 'store', 'http', 'events', 'portal', 'config', 'runtime'],
+  runtime: ['domain', 'scim', 'saml', 'app', 'store', 'http', 'events', 'portal', 'config', 'runtime'],
   cli: ['domain', 'config', 'runtime', 'cli'],
   // The API client ships to host apps: domain types and the webhook verifier only, no server code.
   client: ['domain', 'events', 'client'],
@@ -27,6 +29,8 @@ const ALLOWED: Record<string, string[]> = {
 const PACKAGES: Record<string, string[]> = {
   domain: [],
   scim: [],
+  // a vetted SAML library (signature checks are never hand-rolled) and the XML parser it uses
+  saml: ['@node-saml/node-saml', '@xmldom/xmldom'],
   // zod: pure validation, no I/O (app/rules/settings.ts validates directory settings with it)
   app: ['zod'],
   store: ['kysely', 'better-sqlite3', 'pg'],

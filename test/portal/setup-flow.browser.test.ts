@@ -82,6 +82,9 @@ describe('setup portal in Chromium (IT administrator connects Okta)', { skip }, 
     firstToken = await tokenField.inputValue();
     assert.match((await page.textContent('main')) ?? '', /shown only/i);
     await screenshot(page, '04-token-shown-once');
+    await page.setViewportSize({ width: 1200, height: 1300 });
+    await screenshot(page, 'readme-okta-token-step', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // The copy button puts the exact base URL on the clipboard.
     const baseUrl = await page.locator('#okta-base-url').inputValue();
@@ -147,6 +150,9 @@ describe('setup portal in Chromium (IT administrator connects Okta)', { skip }, 
     assert.match(log, /401/);
     assert.match(log, /token/i);
     await screenshot(page, '09-request-log-errors');
+    await page.setViewportSize({ width: 1200, height: 1150 });
+    await screenshot(page, 'readme-request-log', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   test('rotating keeps the old token for the grace period; revoking it refuses it at once', async () => {

@@ -28,8 +28,8 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Saves a full-page screenshot under test-output/screenshots (git-ignored). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/** Saves a screenshot (the full page unless `fullPage: false`) under test-output/screenshots (git-ignored). */
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: options.fullPage ?? true });
 }

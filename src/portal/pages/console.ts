@@ -62,7 +62,7 @@ ${organizations.length === 0
   ? html`<p>No organization yet. Create one for each of your customers below; then send its IT administrator a setup link from the organization's page.</p>`
   : html`<p class="hint">${organizations.length} ${organizations.length === 1 ? 'organization' : 'organizations'}. Open one to see its connections in detail or to create a setup link for its IT administrator.</p>${sections}`}
 <section class="panel" aria-labelledby="create-org-h">
-<h2 id="create-org-h" style="margin-top:0">Create an organization</h2>
+<h2 id="create-org-h">Create an organization</h2>
 ${postForm(
   paths.console('/organizations'),
   page.viewer.csrfToken,

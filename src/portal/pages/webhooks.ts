@@ -38,9 +38,10 @@ const deadState = (d: DeadLetter): 'queued' | 'redelivered' | 'dead' => (d.redel
 const typesOf = (eventTypes: string[]) => (eventTypes.includes('*') ? 'All events' : eventTypes.join(', '));
 
 /** What the latest attempts and the dead letters say, in words. */
-function deliveryStatus(endpoint: WebhookEndpointView, attempts: DeliveryAttempt[], deadLetters: DeadLetter[], now: Date): DeliveryStatus {
+function deliveryStatus(endpoint: WebhookEndpointView, attempts: DeliveryAttempt[], deadLetters: DeadLetter[], now: Date, where: 'list' | 'endpoint'): DeliveryStatus {
   const dead = deadLetters.filter((d) => d.redeliveredAt === null || d.redeliverRequestedAt !== null).length;
-  const deadText = dead > 0 ? ` ${dead} ${dead === 1 ? 'event is' : 'events are'} dead-lettered: open the endpoint to redeliver ${dead === 1 ? 'it' : 'them'}.` : '';
+  const deadText =
+    dead === 0 ? '' : ` ${dead} ${dead === 1 ? 'event is' : 'events are'} dead-lettered${where === 'list' ? `: open the endpoint to redeliver ${dead === 1 ? 'it' : 'them'}` : ' (below)'}.`;
   const last = attempts[0];
   if (!endpoint.enabled) return { tone: 'muted', headline: 'Disabled', detail: `Receives nothing until it is enabled again.${deadText}`, dead };
   if (!last) return { tone: dead > 0 ? 'warn' : 'muted', headline: 'No deliveries yet', detail: `Events are sent as they happen.${deadText}`, dead };
@@ -54,10 +55,17 @@ function deliveryStatus(endpoint: WebhookEndpointView, attempts: DeliveryAttempt
   }
   const failures = attempts.findIndex(isSuccess);
   const count = failures === -1 ? attempts.length : failures;
+  const counted = count === 1 ? 'The last attempt' : `The last ${count}${failures === -1 && attempts.length === STATUS_ATTEMPTS ? '+' : ''} attempts`;
+  const next =
+    last.outcome === 'failed'
+      ? 'It is retried with backoff; an event that keeps failing for about 31 hours is dead-lettered.'
+      : last.outcome === 'dead'
+        ? 'That event ran out of retries and was dead-lettered; the next events are tried as they come.'
+        : 'A failed redelivery stays dead-lettered.';
   return {
     tone: 'bad',
     headline: 'Failing',
-    detail: `The last ${count === 1 ? 'attempt' : `${count}${failures === -1 && attempts.length === STATUS_ATTEMPTS ? '+' : ''} attempts`} failed (the latest ${relativeTime(last.at, now)}: ${last.error ?? `HTTP ${last.statusCode ?? '-'}`}). Failed events are retried with backoff for about 31 hours, then dead-lettered.${deadText}`,
+    detail: `${counted} failed (the latest ${relativeTime(last.at, now)}: ${last.error ?? `HTTP ${last.statusCode ?? '-'}`}). ${next}${deadText}`,
     dead,
   };
 }
@@ -105,7 +113,7 @@ async function webhookList(page: PageContext): Promise<HttpResponse> {
         listDeadLetters(ctx, { endpointId: e.id }),
         orgName(e.organizationId),
       ]);
-      const status = deliveryStatus(e, attempts, deadLetters, page.now);
+      const status = deliveryStatus(e, attempts, deadLetters, page.now, 'list');
       return html`<tr><td><a href="${endpointHref(page, e.id)}" class="mono">${e.url}</a><div class="hint mono">${e.id}</div></td><td>${scope}</td><td>${typesOf(e.eventTypes)}</td><td>${enabledBadge(e)}</td><td>${badge(status.headline, status.tone)}${status.dead > 0 ? html` ${badge(`${status.dead} dead`, 'bad')}` : ''}<div class="hint">${status.detail}</div></td></tr>`;
     }),
   );
@@ -148,7 +156,7 @@ async function endpointPage(page: PageContext): Promise<HttpResponse> {
     organizationNames(page)(endpoint.organizationId),
   ]);
   const dirName = directoryNames(page);
-  const status = deliveryStatus(endpoint, attempts, deadLetters, page.now);
+  const status = deliveryStatus(endpoint, attempts, deadLetters, page.now, 'endpoint');
   const doneKey = page.query.get('done') ?? '';
   const done = DONE[doneKey]?.(Math.max(0, Number(page.query.get('count')) || 0));
   const waiting = deadLetters.filter((d) => deadState(d) === 'dead').length;
@@ -169,7 +177,7 @@ async function endpointPage(page: PageContext): Promise<HttpResponse> {
   const attemptRows = await Promise.all(
     attempts.map(async (a) => {
       const outcome = OUTCOME[a.outcome];
-      return html`<tr><td>${time(a.at, page.now)}</td><td>${a.eventType}<div class="hint mono">${a.eventId}</div></td><td class="optional">${await dirName(a.directoryId)}</td><td class="num">${a.attempt}</td><td>${badge(outcome.text, outcome.tone)}</td><td class="num">${a.statusCode ?? '-'}</td><td class="num optional">${a.durationMs} ms</td><td>${a.error ?? ''}</td></tr>`;
+      return html`<tr><td>${time(a.at, page.now)}</td><td>${a.eventType}<div class="hint mono">${a.eventId}</div></td><td class="optional">${await dirName(a.directoryId)}</td><td class="num">${a.attempt}</td><td>${badge(outcome.text, outcome.tone)}</td><td class="num">${a.statusCode ?? '-'}</td><td class="num optional">${Math.round(a.durationMs)} ms</td><td>${a.error ?? ''}</td></tr>`;
     }),
   );
 
@@ -187,7 +195,7 @@ async function endpointPage(page: PageContext): Promise<HttpResponse> {
 ${done ? notice(done.tone, html`<p>${done.text}</p>`) : ''}
 <div class="grid">
 <section class="panel" aria-labelledby="endpoint-h">
-<h2 id="endpoint-h" style="margin-top:0">Endpoint</h2>
+<h2 id="endpoint-h">Endpoint</h2>
 <dl class="kv">
 <dt>Id</dt><dd class="mono">${endpoint.id}</dd>
 <dt>Organization</dt><dd>${scope}</dd>
@@ -198,7 +206,7 @@ ${done ? notice(done.tone, html`<p>${done.text}</p>`) : ''}
 <p class="hint">Disabled, it receives nothing; enabled again, it receives the events from then on.</p>
 </section>
 <section class="panel" aria-labelledby="delivery-h">
-<h2 id="delivery-h" style="margin-top:0">Delivery</h2>
+<h2 id="delivery-h">Delivery</h2>
 <p class="health">${badge(status.headline, status.tone)}</p>
 <p>${status.detail}</p>
 </section>
