@@ -6,12 +6,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { browserSkipReason, launchBrowser, screenshot } from '../support/browser.js';
 import { startPortalApp, type PortalApp } from '../support/portal.js';
 import { GROUP_URN, PATCH_OP, oktaUser } from '../support/scim-client.js';
 
 const skip = browserSkipReason();
+const AXE_SCRIPT = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 describe('setup portal in Chromium (IT administrator connects Okta)', { skip }, () => {
   let app: PortalApp;
@@ -208,6 +210,42 @@ describe('setup portal in Chromium (IT administrator connects Okta)', { skip }, 
   test('no page broke the Content-Security-Policy or threw a script error', () => {
     // 410 for the reused link and 401s are expected statuses, not page problems.
     assert.deepEqual(consoleProblems.filter((m) => !/status of (401|404|410)/.test(m)), []);
+  });
+
+  test('every screen passes the axe-core WCAG 2 A/AA checks (labels, contrast, landmarks, names)', async () => {
+    // axe is injected as a script, which the portal's policy rightly forbids: this context bypasses it.
+    const audit = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+    await audit.addCookies(await context.cookies());
+    const checker = await audit.newPage();
+    const base = `${app.url}/portal/o/${organizationId}/d/${directoryId}`;
+    const screens = [`/portal/o/${organizationId}`, base, `${base}/credentials`, `${base}/users`, `${base}/users/${aliceId}`, `${base}/groups`, `${base}/log`, `${base}/log?errors=1`, `${base}/mapping`];
+    const problems: string[] = [];
+    for (const url of screens) {
+      await checker.goto(app.url + url.replace(app.url, ''));
+      await checker.addScriptTag({ path: AXE_SCRIPT });
+      const violations = await checker.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ passes: unknown[]; violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+        return { passed: result.passes.length, found: result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`) };
+      });
+      assert.ok(violations.passed >= 10, `axe ran its checks on ${url} (${violations.passed} passed)`);
+      for (const v of violations.found) problems.push(`${url.replace(base, '<dir>')}: ${v}`);
+    }
+    await audit.close();
+    assert.deepEqual(problems, []);
+  });
+
+  test('the setup guide can be driven with the keyboard alone', async () => {
+    await page.goto(`${app.url}/portal/o/${organizationId}`);
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content', 'the first Tab reaches the skip link');
+    // Tab to the provider choice and the Configure button without a mouse.
+    let reached = '';
+    for (let i = 0; i < 30 && reached !== 'Configure'; i++) {
+      await page.keyboard.press('Tab');
+      reached = (await page.evaluate(() => document.activeElement?.textContent?.trim())) ?? '';
+    }
+    assert.equal(reached, 'Configure');
   });
 
   test('pages are readable on a phone and without JavaScript', async () => {
