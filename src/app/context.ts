@@ -3,6 +3,7 @@ import type { Clock } from '../domain/clock.js';
 import type { IdGenerator } from '../domain/ids.js';
 import type { Store } from './ports.js';
 import type { PageHints } from './scim/page-hints.js';
+import type { FetchMetadata } from './sso/metadata-fetch.js';
 
 export interface AppSettings {
   /** Public base URL, no trailing slash: SCIM locations are `${publicUrl}/scim/v2/<directoryId>/...`. */
@@ -26,6 +27,12 @@ export interface AppContext {
    * user's history can show the request behind each change.
    */
   requestId?: string;
+  /**
+   * Reads an identity provider's metadata URL (SSO connections created from a URL, and their
+   * refresh). Injected by the runtime (http(s) only, 5 s, 1 MiB, 3 redirects); absent, those
+   * operations answer invalid_value and metadata must be given as XML.
+   */
+  fetchMetadata?: FetchMetadata;
 }
 
 export const scimBaseUrl = (settings: AppSettings, directoryId: string): string => `${settings.publicUrl}/scim/v2/${directoryId}`;

@@ -19,6 +19,7 @@ import type { DirectoryReadRepository } from './directory/read-port.js';
 import type { WebhookRepository } from './webhooks/webhook-repository.js';
 import type { DeliveryQueue } from './webhooks/delivery-queue.js';
 import type { PortalRepository } from './portal/portal-repository.js';
+import type { SsoRepository } from './sso/sso-repository.js';
 
 export interface Page {
   /** 0-based offset (SCIM startIndex - 1). */
@@ -70,9 +71,16 @@ export interface TokenRepository {
 
 export interface UserRepository {
   findById(directoryId: string, id: string, options?: { forUpdate?: boolean }): Promise<StoredUser | undefined>;
+  /**
+   * What a SCIM create may collide with: the live user whose userName equals `userName`
+   * (case-insensitively), and live users first created by SAML JIT sign-in (source 'saml_jit')
+   * whose externalId equals `externalId` (when not null). Ordered by id; `forUpdate` locks them
+   * until the transaction ends (PostgreSQL `FOR UPDATE`).
+   */
+  findForCreate(directoryId: string, match: { userName: string; externalId: string | null }, options?: { forUpdate?: boolean }): Promise<StoredUser[]>;
   /** Throws ServiceError('uniqueness_conflict') when userName is taken in the directory. */
   insert(user: StoredUser): Promise<void>;
-  /** Writes every column of an existing user; same uniqueness rule as insert. The email index is rewritten only when `emailsChanged`. */
+  /** Writes every column of an existing user (source included); same uniqueness rule as insert. The email index is rewritten only when `emailsChanged`. */
   update(user: StoredUser, options: { emailsChanged: boolean }): Promise<void>;
   markDeleted(directoryId: string, id: string, at: string): Promise<void>;
   list(directoryId: string, filter: Filter | undefined, page: Page): Promise<ListResult<StoredUser>>;
@@ -247,6 +255,8 @@ export interface Repositories {
   directoryRead: DirectoryReadRepository;
   /** Setup links, console logins and portal sessions. */
   portal: PortalRepository;
+  /** SAML connections, sign-in requests, replay store, codes and attempts. */
+  sso: SsoRepository;
 }
 
 /** Repositories outside a transaction, plus a way to run a unit of work in one transaction. */

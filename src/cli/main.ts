@@ -9,6 +9,7 @@ import { registerAdminCommands } from './admin-commands.js';
 import { registerApiKeyCommands } from './api-key-commands.js';
 import { registerPortalCommands } from './portal-commands.js';
 import { registerSettingsCommands } from './settings-commands.js';
+import { registerSsoCommands } from './sso-commands.js';
 import { registerWebhookCommands } from './webhook-commands.js';
 import { runMigrate, runServe } from './serve.js';
 
@@ -28,6 +29,7 @@ registerSettingsCommands(program, config);
 registerApiKeyCommands(program, config);
 registerWebhookCommands(program, config);
 registerPortalCommands(program, config);
+registerSsoCommands(program, config);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof ConfigError) console.error(`error: configuration: ${error.message}`);

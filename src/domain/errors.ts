@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'portal_link_invalid' // no such setup link
   | 'portal_link_expired'
   | 'portal_link_used' // setup links are single-use
+  | 'invalid_grant' // an SSO sign-in code that is unknown, expired, used or another organization's
   // state
   | 'not_found'
   | 'uniqueness_conflict'

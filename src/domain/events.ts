@@ -47,6 +47,10 @@ export interface EventCatalogue {
   'directory.deactivated': { directory: DirectoryRef };
   /** A new SCIM token was issued; the previous one works until previousTokenExpiresAt (null: revoked at once). */
   'directory.token_rotated': { directory: DirectoryRef; tokenId: string; previousTokenExpiresAt: string | null };
+  /** Someone signed in through a SAML connection (after any just-in-time create or update). */
+  'sso.login_succeeded': { connectionId: string; flow: 'sp_initiated' | 'idp_initiated'; user: UserRef; subject: string; provisioning: 'created' | 'updated' | 'linked' | 'unchanged' };
+  /** A sign-in through a SAML connection was refused; `reason` is the failure code, `detail` says why in words. */
+  'sso.login_failed': { connectionId: string; flow: 'sp_initiated' | 'idp_initiated'; reason: string; detail: string; subject: string | null; correlationId: string };
 }
 
 export interface DirectoryRef {
@@ -75,6 +79,8 @@ export const EVENT_TYPES: readonly EventType[] = [
   'directory.activated',
   'directory.deactivated',
   'directory.token_rotated',
+  'sso.login_succeeded',
+  'sso.login_failed',
 ];
 
 export interface NewEvent<T extends EventType = EventType> {

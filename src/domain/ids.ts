@@ -8,7 +8,7 @@ export type DirectoryId = string & { readonly __brand: 'DirectoryId' };
 export type UserId = string & { readonly __brand: 'UserId' };
 export type GroupId = string & { readonly __brand: 'GroupId' };
 
-export type IdPrefix = 'org' | 'dir' | 'usr' | 'grp' | 'tok' | 'evt' | 'req' | 'key' | 'whk' | 'lnk' | 'adm';
+export type IdPrefix = 'org' | 'dir' | 'usr' | 'grp' | 'tok' | 'evt' | 'req' | 'key' | 'whk' | 'lnk' | 'adm' | 'sso';
 
 export interface IdGenerator {
   next(prefix: IdPrefix): string;

@@ -31,8 +31,29 @@ import { listApiKeys } from '../app/api-keys/list-api-keys.js';
 import { revokeApiKey } from '../app/api-keys/revoke-api-key.js';
 import { createDeliveryRuntime, type DeliveryOptions, type ScimitarWebhooks } from './delivery.js';
 import { createPortalHandler } from '../portal/handler.js';
+import { createSsoHandler } from '../http/sso/handler.js';
 import { createAdminUser, setAdminPassword, type CreatedAdminUser } from '../app/portal/admin-users.js';
 import { issuePortalLink, type IssuedPortalLink } from '../app/portal/portal-links.js';
+import {
+  createSsoConnection,
+  deleteSsoConnection,
+  getSsoConnection,
+  getSsoSettings,
+  listSsoAttempts,
+  listSsoConnections,
+  refreshSsoMetadata,
+  ssoConnectionView,
+  updateSsoConnection,
+  updateSsoSettings,
+  type CreateSsoConnectionInput,
+  type SsoConnectionPatch,
+  type SsoConnectionView,
+  type SsoMetadataChanges,
+  type SsoSettings,
+} from '../app/sso/connections.js';
+import type { FetchMetadata } from '../app/sso/metadata-fetch.js';
+import type { SsoAttempt } from '../domain/sso.js';
+import { createMetadataFetcher } from './fetch-metadata.js';
 
 export interface ScimitarOptions {
   /** `postgres://...`, `sqlite:<path>`, or an already open database. */
@@ -63,6 +84,16 @@ export interface ScimitarOptions {
    * an object sets the product name shown and the session lifetime.
    */
   portal?: false | { brand?: string; sessionLifetimeMs?: number };
+  /**
+   * SAML single sign-on under /sso: the tolerance on assertion validity times (default 3 minutes)
+   * and whether RSA-SHA1 / SHA-1 signatures are accepted (default false: old ADFS set-ups only).
+   */
+  sso?: { clockSkewMs?: number; allowSha1?: boolean };
+  /**
+   * Reads IdP metadata URLs for SSO connections. Default: global fetch, http(s) only, 5 s, 1 MiB,
+   * at most 3 redirects (runtime/fetch-metadata.ts). Replace it to go through a proxy, for example.
+   */
+  fetchMetadata?: FetchMetadata;
   logger?: Logger;
   clock?: Clock;
   ids?: IdGenerator;
@@ -83,6 +114,8 @@ export interface Scimitar {
   databaseDescription: string;
   /** Webhook endpoints, attempts, dead letters and redelivery. */
   webhooks: ScimitarWebhooks;
+  /** SAML connections of organizations, their sign-in attempts, and each organization's sign-in policy and domains. */
+  sso: ScimitarSso;
   /** One delivery pass now; resolves to the number of delivery attempts (HTTP requests) made. */
   deliverNow(): Promise<number>;
   close(): Promise<void>;
@@ -113,6 +146,27 @@ export interface ScimitarAdmin {
 }
 
 /**
+ * SSO management for the host app and the CLI. Connections are shown without their SP private key,
+ * with `sp`: what the IdP admin enters. `organizationId` may be left out where a connection id is
+ * given (full access, like the rest of the library API); when given, a connection of another
+ * organization is not_found.
+ */
+export interface ScimitarSso {
+  createConnection(input: CreateSsoConnectionInput): Promise<SsoConnectionView>;
+  listConnections(input: { organizationId: string }): Promise<SsoConnectionView[]>;
+  getConnection(input: { connectionId: string; organizationId?: string }): Promise<SsoConnectionView>;
+  updateConnection(input: { connectionId: string; organizationId?: string; patch: SsoConnectionPatch }): Promise<SsoConnectionView>;
+  /** Reads the metadata URL again (connections created from a URL only) and takes the IdP's entity ID, SSO URL and certificates from it. */
+  refreshMetadata(input: { connectionId: string; organizationId?: string }): Promise<{ connection: SsoConnectionView; changes: SsoMetadataChanges }>;
+  deleteConnection(input: { connectionId: string; organizationId?: string }): Promise<void>;
+  /** Sign-in attempts, newest first (default limit 50). */
+  attempts(input: { connectionId: string; organizationId?: string; failuresOnly?: boolean; limit?: number; beforeId?: string }): Promise<SsoAttempt[]>;
+  getSettings(input: { organizationId: string }): Promise<SsoSettings>;
+  /** Sets the policy ('jit' or 'scim_only') and/or replaces the email domains; a domain of another organization is a uniqueness_conflict. */
+  updateSettings(input: { organizationId: string; policy?: string; domains?: string[] }): Promise<SsoSettings>;
+}
+
+/**
  * Creates a Scimitar instance.
  * @example
  * const scimitar = await createScimitar({ database: 'sqlite:./data/scimitar.db', publicUrl: 'https://app.example.com' });
@@ -139,13 +193,15 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
       tokenGraceMs: (options.tokenGraceHours ?? 24) * 3_600_000,
       maxPageSize: options.maxPageSize ?? 1000,
     },
+    fetchMetadata: options.fetchMetadata ?? createMetadataFetcher(),
   };
   const logger = options.logger ?? silentLogger;
   const requestLog = new RequestLogBuffer(store.requestLog, {
     onError: (error) => logger.error({ err: error }, 'could not write SCIM request log entries'),
   });
   const portal = options.portal === false ? undefined : createPortalHandler(ctx, { logger, flushRequestLog: () => requestLog.flush(), ...options.portal });
-  const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) }, portal ? [portal] : []);
+  const sso = createSsoHandler(ctx, { logger, maxBodyBytes, signIn: { ...options.sso } });
+  const handle = createAppHandler(ctx, { maxBodyBytes, logger, recordRequest: (entry) => requestLog.add(entry) }, portal ? [portal, sso] : [sso]);
   const adapterOptions = { basePath: options.basePath, maxBodyBytes };
   const delivery = createDeliveryRuntime(ctx, { ...options.delivery, logger });
 
@@ -177,6 +233,26 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     },
   };
 
+  // The library API acts for the host app: a connection id alone is enough (the CLI has no --org for it).
+  const connectionScope = async (input: { connectionId: string; organizationId?: string }) => {
+    const organizationId = input.organizationId ?? (await store.sso.findConnection(input.connectionId))?.organizationId ?? '';
+    return { organizationId, connectionId: input.connectionId };
+  };
+  const ssoAdmin: ScimitarSso = {
+    createConnection: async (input) => ssoConnectionView(ctx, await createSsoConnection(ctx, input)),
+    listConnections: async (input) => (await listSsoConnections(ctx, input)).map((c) => ssoConnectionView(ctx, c)),
+    getConnection: async (input) => ssoConnectionView(ctx, await getSsoConnection(ctx, await connectionScope(input))),
+    updateConnection: async (input) => ssoConnectionView(ctx, await updateSsoConnection(ctx, { ...(await connectionScope(input)), patch: input.patch })),
+    async refreshMetadata(input) {
+      const refreshed = await refreshSsoMetadata(ctx, await connectionScope(input));
+      return { connection: ssoConnectionView(ctx, refreshed.connection), changes: refreshed.changes };
+    },
+    deleteConnection: async (input) => deleteSsoConnection(ctx, await connectionScope(input)),
+    attempts: async (input) => listSsoAttempts(ctx, { ...input, ...(await connectionScope(input)) }),
+    getSettings: (input) => getSsoSettings(ctx, input),
+    updateSettings: (input) => updateSsoSettings(ctx, input),
+  };
+
   const timers: NodeJS.Timeout[] = [];
   if (options.maintenance !== false) {
     const retentionMs = (options.requestLogRetentionDays ?? 30) * 24 * 3_600_000;
@@ -193,6 +269,12 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
       if (removed > 0) logger.info({ removed }, 'request log retention: old entries removed');
       await store.portal.purgeExpired(ctx.clock.now().toISOString());
     }, 'request log and portal session retention')();
+    // SAML sign-in leftovers: expired requests, codes (they hold profiles) and replay entries; attempts
+    // are kept as long as the request log.
+    void every(300_000, async () => {
+      const now = ctx.clock.now();
+      await store.sso.purgeExpired(now.toISOString(), new Date(now.getTime() - retentionMs).toISOString());
+    }, 'SSO sign-in retention')();
     const eventRetentionMs = (options.eventRetentionDays ?? 30) * 24 * 3_600_000;
     void every(3_600_000, async () => {
       const removed = await delivery.purgeExpired(new Date(ctx.clock.now().getTime() - eventRetentionMs));
@@ -209,6 +291,7 @@ export async function createScimitar(options: ScimitarOptions): Promise<Scimitar
     store,
     databaseDescription: database.description,
     webhooks: delivery.webhooks,
+    sso: ssoAdmin,
     deliverNow: delivery.deliverNow,
     async close() {
       for (const timer of timers) clearInterval(timer);

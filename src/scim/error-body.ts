@@ -23,6 +23,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   portal_link_invalid: 404,
   portal_link_expired: 410,
   portal_link_used: 410,
+  invalid_grant: 400,
   not_found: 404,
   uniqueness_conflict: 409,
   precondition_failed: 412,

@@ -17,6 +17,7 @@ import { createDirectoryReadRepository } from './directory-read.js';
 import { createWebhookRepository } from './webhooks.js';
 import { createDeliveryQueue } from './webhook-deliveries.js';
 import { createPortalRepository } from './portal.js';
+import { createSsoRepository } from './sso.js';
 
 function repositories(context: RepoContext, ids: IdGenerator): Repositories {
   return {
@@ -35,6 +36,7 @@ function repositories(context: RepoContext, ids: IdGenerator): Repositories {
     deliveries: createDeliveryQueue(context),
     directoryRead: createDirectoryReadRepository(context),
     portal: createPortalRepository(context),
+    sso: createSsoRepository(context),
   };
 }
 

@@ -1,6 +1,7 @@
 /**
  * Kysely table types: the database as SQL sees it. Only store/ imports this file.
  */
+import type { Generated } from 'kysely';
 import type { WebhookAttemptsTable, WebhookDeadLettersTable, WebhookEndpointsTable, WebhookStreamsTable } from './webhook-schema.js';
 
 export interface OrganizationsTable {
@@ -8,6 +9,8 @@ export interface OrganizationsTable {
   name: string;
   created_at: string;
   updated_at: string;
+  /** 'jit' or 'scim_only' (SQL default 'jit'). */
+  sso_policy: Generated<string>;
 }
 
 export interface DirectoriesTable {
@@ -166,6 +169,89 @@ export interface PortalSessionsTable {
   expires_at: string;
 }
 
+export interface OrganizationDomainsTable {
+  /** Lower-case; unique across organizations. */
+  domain: string;
+  organization_id: string;
+  created_at: string;
+}
+
+export interface SsoConnectionsTable {
+  organization_id: string;
+  id: string;
+  name: string;
+  directory_id: string;
+  status: string;
+  idp_entity_id: string;
+  idp_sso_url: string;
+  /** JSON array of base64 DER certificates. */
+  idp_certificates: string;
+  want_authn_requests_signed: number;
+  metadata_source: string;
+  metadata_url: string | null;
+  metadata_fetched_at: string | null;
+  allow_idp_initiated: number;
+  /** JSON array of URLs. */
+  redirect_urls: string;
+  default_redirect_url: string | null;
+  sp_private_key: string;
+  sp_certificate: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SsoIdentitiesTable {
+  connection_id: string;
+  subject: string;
+  directory_id: string;
+  user_id: string;
+  created_at: string;
+  last_sign_in_at: string;
+}
+
+export interface SsoRequestsTable {
+  id: string;
+  connection_id: string;
+  redirect_uri: string;
+  state: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SsoReplayTable {
+  connection_id: string;
+  assertion_id: string;
+  expires_at: string;
+}
+
+export interface SsoCodesTable {
+  code_sha256: string;
+  organization_id: string;
+  connection_id: string;
+  /** JSON SsoProfile. */
+  profile: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SsoAttemptsTable {
+  connection_id: string;
+  id: string;
+  at: string;
+  correlation_id: string;
+  flow: string;
+  outcome: string;
+  failure_code: string | null;
+  detail: string | null;
+  want: string | null;
+  got: string | null;
+  subject: string | null;
+  user_id: string | null;
+  client_ip: string | null;
+}
+
 export interface Database {
   organizations: OrganizationsTable;
   directories: DirectoriesTable;
@@ -186,4 +272,11 @@ export interface Database {
   portal_links: PortalLinksTable;
   admin_users: AdminUsersTable;
   portal_sessions: PortalSessionsTable;
+  organization_domains: OrganizationDomainsTable;
+  sso_connections: SsoConnectionsTable;
+  sso_identities: SsoIdentitiesTable;
+  sso_requests: SsoRequestsTable;
+  sso_replay: SsoReplayTable;
+  sso_codes: SsoCodesTable;
+  sso_attempts: SsoAttemptsTable;
 }

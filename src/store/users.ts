@@ -95,6 +95,24 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
       return row ? fromRow(row) : undefined;
     },
 
+    async findForCreate(directoryId, match, options) {
+      let query = db
+        .selectFrom('directory_users')
+        .selectAll()
+        .where('directory_id', '=', directoryId)
+        .where('deleted_at', 'is', null)
+        .where((eb) => {
+          const sameName = eb('user_name_lower', '=', match.userName.toLowerCase());
+          return match.externalId === null
+            ? sameName
+            : eb.or([sameName, eb.and([eb('external_id', '=', match.externalId), eb('source', '=', 'saml_jit')])]);
+        })
+        // Locked in id order (the sort runs below the lock), so two creates never lock in opposite orders.
+        .orderBy('id');
+      if (options?.forUpdate && dialect.supportsForUpdate) query = query.forUpdate();
+      return (await query.execute()).map(fromRow);
+    },
+
     async insert(user) {
       try {
         await db.insertInto('directory_users').values(toRow(user)).execute();
@@ -120,6 +138,8 @@ export function createUserRepository({ db, dialect }: RepoContext): UserReposito
             active: row.active,
             resource: row.resource,
             version: row.version,
+            // A SCIM write makes a user first created by SAML JIT sign-in SCIM-managed (app/scim/adopt-jit-user.ts).
+            source: row.source,
             updated_at: row.updated_at,
           })
           .where('directory_id', '=', user.directoryId)

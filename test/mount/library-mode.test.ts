@@ -224,6 +224,16 @@ describe('library mode', () => {
           assert.equal(unknownScim.status, 404, unknownScim.text);
           assert.deepEqual(unknownScim.body.schemas, ['urn:ietf:params:scim:api:messages:2.0:Error']);
 
+          // The other surfaces are served under the mount path too, with links that include it.
+          const login = await fetch(`${mounted.origin}${prefix}/portal/login`);
+          assert.equal(login.status, 200);
+          assert.match(await login.text(), new RegExp(`action="${prefix}/portal/login"`));
+          const openApi = await fetch(`${mounted.origin}${prefix}/api/v1/openapi.json`);
+          assert.equal(openApi.status, 200);
+          const link = await mounted.scimitar.admin.createPortalLink({ organizationId: org.id });
+          assert.ok(link.url.startsWith(`${mounted.origin}${prefix}/portal/link/`));
+          assert.equal((await fetch(link.url)).status, 200, 'the setup link opens through the host');
+
           const health = await getJson(`${mounted.origin}${prefix}/healthz`);
           assert.equal(health.status, 200);
           assert.deepEqual(health.body, { status: 'ok' });

@@ -5,50 +5,16 @@
  * (XSW1–XSW8 wrappings, ID collisions, comment injection, DTDs, oversized posts).
  * Test-only: nothing here is safe for production signing.
  */
-import { X509Certificate, createHash, generateKeyPairSync, sign as cryptoSign } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
+import { createSelfSignedKeyPair, type SelfSignedKeyPair } from '../../src/saml/self-signed-certificate.js';
 
 // ---------------------------------------------------------------------------------------------
-// Keys and self-signed certificates (a minimal DER encoder: Node can parse X.509 but not issue it).
+// Keys and self-signed certificates: made by src/saml/self-signed-certificate.ts, which the service
+// also uses for each SSO connection's SP signing key.
 
-export interface TestKeyPair {
-  privateKeyPem: string;
-  certificatePem: string;
-  /** Canonical base64 of the certificate DER, as metadata carries it. */
-  certificateBase64: string;
-  fingerprintSha256: string;
-}
-
-const derLength = (n: number): number[] => {
-  if (n < 0x80) return [n];
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v >>= 8) bytes.unshift(v & 0xff);
-  return [0x80 | bytes.length, ...bytes];
-};
-const tlv = (tag: number, content: Buffer) => Buffer.concat([Buffer.from([tag, ...derLength(content.length)]), content]);
-const seq = (...items: Buffer[]) => tlv(0x30, Buffer.concat(items));
-const set = (...items: Buffer[]) => tlv(0x31, Buffer.concat(items));
-const int = (bytes: Buffer) => tlv(0x02, bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes);
-const oid = (dotted: string) => {
-  const [a, b, ...rest] = dotted.split('.').map(Number);
-  const out = [40 * a! + b!];
-  for (const p of rest) {
-    const chunk = [p & 0x7f];
-    for (let v = p >> 7; v > 0; v >>= 7) chunk.unshift((v & 0x7f) | 0x80);
-    out.push(...chunk);
-  }
-  return tlv(0x06, Buffer.from(out));
-};
-const derNull = Buffer.from([0x05, 0x00]);
-const utf8String = (s: string) => tlv(0x0c, Buffer.from(s, 'utf8'));
-const derTime = (d: Date) => {
-  const p = (n: number) => String(n).padStart(2, '0');
-  const rest = `${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
-  const y = d.getUTCFullYear();
-  return y < 2050 ? tlv(0x17, Buffer.from(`${String(y).slice(2)}${rest}`)) : tlv(0x18, Buffer.from(`${y}${rest}`));
-};
-const SHA256_WITH_RSA = seq(oid('1.2.840.113549.1.1.11'), derNull);
+export type TestKeyPair = SelfSignedKeyPair;
 
 /**
  * Generates an RSA-2048 key and a self-signed certificate (CN=commonName, sha256WithRSAEncryption).
@@ -58,29 +24,7 @@ export function createTestKeyPair(
   commonName: string,
   validity: { notBefore: Date; notAfter: Date } = { notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2034-01-01T00:00:00Z') },
 ): TestKeyPair {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const name = seq(set(seq(oid('2.5.4.3'), utf8String(commonName))));
-  const serial = createHash('sha256').update(commonName).update(String(Math.random())).digest().subarray(0, 8);
-  serial[0] = (serial[0]! & 0x7f) | 0x40; // positive, and never a leading zero (DER integers are minimal)
-  const tbs = seq(
-    tlv(0xa0, int(Buffer.from([2]))), // v3
-    int(serial),
-    SHA256_WITH_RSA,
-    name,
-    seq(derTime(validity.notBefore), derTime(validity.notAfter)),
-    name,
-    publicKey.export({ type: 'spki', format: 'der' }),
-  );
-  const signature = cryptoSign('sha256', tbs, privateKey);
-  const der = seq(tbs, SHA256_WITH_RSA, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));
-  const x509 = new X509Certificate(der); // proves the encoding
-  const base64 = der.toString('base64');
-  return {
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    certificatePem: x509.toString(),
-    certificateBase64: base64,
-    fingerprintSha256: createHash('sha256').update(der).digest('hex'),
-  };
+  return createSelfSignedKeyPair(commonName, validity);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,8 +1,8 @@
 /**
- * SCIM user use cases: create (POST), replace (PUT), patch (PATCH), delete (DELETE), read and
- * list. Each write and its events commit in one transaction; a failed operation writes nothing.
+ * SCIM user use cases: create (POST, which adopts a user created by SAML JIT sign-in),
+ * replace (PUT), patch (PATCH), delete (DELETE), read and list. Each write and its events commit in one transaction; a failed operation writes nothing.
  */
-import { ServiceError, toServiceError } from '../../domain/errors.js';
+import { ServiceError, isServiceError, toServiceError } from '../../domain/errors.js';
 import type { Directory, StoredUser } from '../../domain/model.js';
 import { applyPatch } from '../../scim/patch-apply.js';
 import { parsePatchRequest } from '../../scim/patch-request.js';
@@ -12,6 +12,7 @@ import type { Filter, JsonObject } from '../../scim/types.js';
 import type { AppContext } from '../context.js';
 import type { ListResult, Page, Repositories } from '../ports.js';
 import { assertIfMatch } from './preconditions.js';
+import { lockCreateTarget } from './adopt-jit-user.js';
 import { userColumns, userUpdateEvents } from './user-changes.js';
 import { userRef, userView } from '../directory/views.js';
 import type { NewEvent } from '../../domain/events.js';
@@ -42,38 +43,73 @@ async function loadForWrite(tx: Repositories, directoryId: string, id: string, i
   return user;
 }
 
+/**
+ * POST /Users: inserts a new user, or adopts the user a SAML JIT sign-in created with this
+ * userName or externalId (adopt-jit-user.ts). Either way the user returned is the SCIM resource
+ * now, answered with 201 and its id.
+ */
 export async function createUser(ctx: AppContext, directory: Directory, body: unknown): Promise<StoredUser> {
   const resource = normalize(body);
-  const at = ctx.clock.now().toISOString();
-  const user: StoredUser = {
-    id: ctx.ids.next('usr'),
-    directoryId: directory.id,
-    ...userColumns(resource),
-    resource,
-    version: 1,
-    source: 'scim',
-    createdAt: at,
-    updatedAt: at,
-    deletedAt: null,
-  };
-  await ctx.store.transaction(async (tx) => {
+  try {
+    return await createOrAdopt(ctx, directory, resource);
+  } catch (error) {
+    // The insert lost a race: a user with this userName was committed after our look-up, maybe
+    // by an SSO sign-in. Look once more: that adopts it, or answers the usual 409.
+    if (error instanceof InsertConflict) return createOrAdopt(ctx, directory, resource);
+    throw error;
+  }
+}
+
+/** The insert's uniqueness conflict (not the look-up's): the create may be retried once. */
+class InsertConflict extends ServiceError {
+  constructor(cause: ServiceError) {
+    super(cause.code, cause.detail, { cause });
+  }
+}
+
+async function createOrAdopt(ctx: AppContext, directory: Directory, resource: JsonObject): Promise<StoredUser> {
+  return ctx.store.transaction(async (tx) => {
+    const target = await lockCreateTarget(tx, directory.id, resource);
+    // Replace semantics, the update code path: user.updated (not user.created), state events, rules.
+    if (target.kind === 'adopt') return writeUserChange(ctx, tx, directory, target.user, resource);
+    const at = ctx.clock.now().toISOString();
+    const user: StoredUser = {
+      id: ctx.ids.next('usr'),
+      directoryId: directory.id,
+      ...userColumns(resource),
+      resource,
+      version: 1,
+      source: 'scim',
+      createdAt: at,
+      updatedAt: at,
+      deletedAt: null,
+    };
     // Before the insert, which locks the directory row: see rules/department-groups.ts.
     const department = await lockDepartmentGroup(tx, directory, null, resource);
-    await tx.users.insert(user);
+    try {
+      await tx.users.insert(user);
+    } catch (error) {
+      throw isServiceError(error) && error.code === 'uniqueness_conflict' ? new InsertConflict(error) : error;
+    }
     const view = await userView(tx, directory, user, { isNew: true });
     const events: NewEvent[] = [{ type: 'user.created', data: { user: view } }];
     events.push(...(await joinDepartmentGroup(ctx, tx, directory, department, userRef(view), at)));
     await tx.events.append(directory.id, directory.organizationId, events, at, ctx.requestId);
+    return user;
   });
-  return user;
 }
 
-/** Writes `resource` over the user when it differs; returns the user as it now is. */
+/**
+ * Writes `resource` over the user when it differs; returns the user as it now is. Every SCIM
+ * write makes the user SCIM-managed: a user first created by SAML JIT sign-in gets source
+ * 'scim' (a new version and user.updated with previous.source, even when the resource is the
+ * same), and SSO sign-ins no longer rewrite it (adopt-jit-user.ts).
+ */
 async function writeUserChange(ctx: AppContext, tx: Repositories, directory: Directory, before: StoredUser, resource: JsonObject): Promise<StoredUser> {
   // An identical PUT/PATCH (Okta re-sends profiles) changes nothing: no new version, no event.
-  if (deepEqual(before.resource, resource)) return before;
+  if (before.source === 'scim' && deepEqual(before.resource, resource)) return before;
   const at = ctx.clock.now().toISOString();
-  const after: StoredUser = { ...before, ...userColumns(resource), resource, version: before.version + 1, updatedAt: at };
+  const after: StoredUser = { ...before, ...userColumns(resource), resource, source: 'scim', version: before.version + 1, updatedAt: at };
   const department = await lockDepartmentGroup(tx, directory, before.resource, resource);
   const beforeView = await userView(tx, directory, before);
   await tx.users.update(after, { emailsChanged: !deepEqual(before.resource['emails'], resource['emails']) });

@@ -11,11 +11,24 @@ async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer>
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
-    size += buffer.length;
     // Keep one byte past the limit so the core answers 413; drain the rest without keeping it.
-    if (size <= maxBytes + 1) chunks.push(buffer);
+    if (size <= maxBytes) chunks.push(size + buffer.length <= maxBytes + 1 ? buffer : buffer.subarray(0, maxBytes + 1 - size));
+    size += buffer.length;
   }
   return Buffer.concat(chunks).subarray(0, maxBytes + 1);
+}
+
+/** The paths Scimitar answers; as Express middleware, anything else goes on to the host app (next()). */
+function isScimitarPath(path: string): boolean {
+  return (
+    path.startsWith('/scim/') ||
+    path === '/api/v1' ||
+    path.startsWith('/api/v1/') ||
+    path === '/portal' ||
+    path.startsWith('/portal/') ||
+    path.startsWith('/sso/') ||
+    path === '/healthz'
+  );
 }
 
 export function toNodeHandler(handle: Handler, options: { basePath?: string; maxBodyBytes: number }) {
@@ -23,7 +36,7 @@ export function toNodeHandler(handle: Handler, options: { basePath?: string; max
   return (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void): void => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = stripBasePath(url.pathname, basePath);
-    if (path === undefined || (next && !path.startsWith('/scim/') && path !== '/healthz')) {
+    if (path === undefined || (next && !isScimitarPath(path))) {
       if (next) return next();
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', message: 'not found' } }));
       return;
@@ -33,7 +46,10 @@ export function toNodeHandler(handle: Handler, options: { basePath?: string; max
       const parsed = (req as IncomingMessage & { body?: unknown }).body;
       let body: string | Uint8Array | undefined;
       if (req.method !== 'GET' && req.method !== 'HEAD') {
+        const form = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '');
         if (typeof parsed === 'string' || Buffer.isBuffer(parsed)) body = parsed;
+        // express.urlencoded() leaves an object: the portal and the SAML ACS read the form encoding.
+        else if (parsed !== undefined && typeof parsed === 'object' && req.readableEnded && form) body = new URLSearchParams(parsed as Record<string, string>).toString();
         else if (parsed !== undefined && typeof parsed === 'object' && req.readableEnded) body = JSON.stringify(parsed);
         else body = await readBody(req, options.maxBodyBytes);
       }

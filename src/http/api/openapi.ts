@@ -47,6 +47,7 @@ const TAGS = [
   { name: 'Events', description: 'Pull the change events of the directories the key may see.' },
   { name: 'Webhooks', description: 'Where events are pushed, and what happened to each delivery.' },
   { name: 'Settings', description: 'A directory\'s mapping rules.' },
+  { name: 'SSO', description: 'SAML single sign-on: connections to an organization\'s identity provider, their sign-in attempts, and the organization\'s sign-in policy and email domains.' },
   { name: 'Reference', description: 'This document and its rendered page (no API key needed).' },
 ];
 

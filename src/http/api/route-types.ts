@@ -46,7 +46,7 @@ export interface RouteReply {
 }
 
 export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Relative to /api/v1, OpenAPI template syntax: `/directories/{id}/users`. */
   path: string;
   operationId: string;

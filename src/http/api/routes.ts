@@ -7,7 +7,8 @@ import { managementRoutes } from './management-routes.js';
 import { portalRoutes } from './portal-routes.js';
 import { readRoutes } from './read-routes.js';
 import { settingsRoutes } from './settings-routes.js';
+import { ssoRoutes } from './sso-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
 import type { ApiRoute } from './route-types.js';
 
-export const API_ROUTES: readonly ApiRoute[] = [...managementRoutes, ...portalRoutes, ...settingsRoutes, ...readRoutes, ...eventRoutes, ...webhookRoutes];
+export const API_ROUTES: readonly ApiRoute[] = [...managementRoutes, ...portalRoutes, ...ssoRoutes, ...settingsRoutes, ...readRoutes, ...eventRoutes, ...webhookRoutes];
