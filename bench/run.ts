@@ -19,6 +19,9 @@
  *   --no-portal        skip the portal page times (bench/portal.ts: every portal screen over a directory of
  *                      --users users, median and p95 of 30 requests) [BENCH_PORTAL=0]
  *   --portal-only      run only the portal page times
+ *   --no-sso           skip the SAML sign-in figures (bench/sso.ts: 500 first and 500 repeat SP-initiated
+ *                      sign-ins end to end) [BENCH_SSO=0]
+ *   --sso-only         run only the SAML sign-in figures
  * Each target is a fresh server on a fresh database; a 1000-user warm-up runs in a separate directory first.
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test) is used to CREATE DATABASE
  * scimitar_bench_<pid>_<users>, dropped afterwards; the target is skipped if the server is unreachable.
@@ -27,6 +30,7 @@ import { join } from 'node:path';
 import { runOktaWorkload, type PhaseResult } from './okta-workload.js';
 import { deliveryTable, runDeliveryBench, type DeliveryFigures } from './delivery.js';
 import { portalTable, runPortalBench, type PortalFigures } from './portal.js';
+import { runSsoBench, ssoTable, type SsoFigures } from './sso.js';
 import { ratioTable, targetTable, writeResults, type TargetName, type TargetRun } from './report.js';
 import {
   DEFAULT_POSTGRES_URL,
@@ -49,6 +53,8 @@ interface Options {
   delivery: boolean;
   portal: boolean;
   portalOnly: boolean;
+  sso: boolean;
+  ssoOnly: boolean;
 }
 
 const ALL_TARGETS: TargetName[] = ['floor', 'sqlite', 'postgres'];
@@ -73,6 +79,8 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     delivery: env.BENCH_DELIVERY !== '0',
     portal: env.BENCH_PORTAL !== '0',
     portalOnly: false,
+    sso: env.BENCH_SSO !== '0',
+    ssoOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const next = argv[i + 1];
@@ -104,13 +112,19 @@ function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
       case '--portal-only':
         opts.portalOnly = true;
         break;
+      case '--no-sso':
+        opts.sso = false;
+        break;
+      case '--sso-only':
+        opts.ssoOnly = true;
+        break;
       case '--repeat':
         opts.repeat = positiveInt(next, '--repeat') ?? opts.repeat;
         i++;
         break;
       case '--help':
       case '-h':
-        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1] [--no-delivery] [--no-portal | --portal-only]');
+        console.log('usage: npm run bench -- [--users 5000] [--large [100000]] [--only floor|sqlite|postgres] [--concurrency 8] [--repeat 1] [--no-delivery] [--no-portal | --portal-only] [--no-sso | --sso-only]');
         process.exit(0);
       default:
         throw new Error(`unknown option ${argv[i]} (try --help)`);
@@ -231,10 +245,25 @@ async function portalFigures(opts: Options): Promise<PortalFigures[]> {
   return figures;
 }
 
+async function ssoFigures(opts: Options): Promise<SsoFigures[]> {
+  const figures: SsoFigures[] = [];
+  for (const target of opts.only) {
+    if (target === 'floor') continue;
+    try {
+      figures.push(await runSsoBench(target, 500));
+    } catch (err) {
+      console.error(`  SSO bench on ${target} skipped: ${(err as Error).message}`);
+    }
+  }
+  if (figures.length > 0) console.log(`\n${ssoTable(figures)}`);
+  return figures;
+}
+
 async function main(): Promise<void> {
   const opts = parseOptions(process.argv.slice(2), process.env);
-  if (opts.portalOnly) {
-    await portalFigures(opts);
+  if (opts.portalOnly || opts.ssoOnly) {
+    if (opts.portalOnly) await portalFigures(opts);
+    if (opts.ssoOnly) await ssoFigures(opts);
     return;
   }
   const sizes = opts.large && opts.large !== opts.users ? [opts.users, opts.large] : [opts.users];
@@ -259,7 +288,12 @@ async function main(): Promise<void> {
     if (delivery.length > 0) console.log(`\n${deliveryTable(delivery)}`);
   }
   const portal = opts.portal ? await portalFigures(opts) : [];
-  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs, { ...(delivery.length > 0 ? { delivery } : {}), ...(portal.length > 0 ? { portal } : {}) });
+  const sso = opts.sso ? await ssoFigures(opts) : [];
+  const file = await writeResults(join(REPO_ROOT, '.bench'), opts, runs, {
+    ...(delivery.length > 0 ? { delivery } : {}),
+    ...(portal.length > 0 ? { portal } : {}),
+    ...(sso.length > 0 ? { sso } : {}),
+  });
   console.log(`\nresults written to ${file}`);
   const errors = runs.flatMap((r) => r.phases ?? []).reduce((sum, p) => sum + p.errors, 0) + delivery.reduce((sum, d) => sum + d.errors, 0);
   if (errors > 0) console.error(`${errors} request(s) failed or returned wrong results; see the lines above.`);

@@ -8,3 +8,4 @@ export type { Directory, Organization, Provider, DirectoryStatus } from './domai
 export type { DirectorySettings, RoleMapping } from './domain/directory-settings.js';
 export type { HttpRequest, HttpResponse, Logger } from './http/types.js';
 export { verifyWebhook, WebhookVerificationError } from './events/signature.js';
+export type { SsoConnection, SsoPolicy, SsoProfile } from './domain/sso.js';

@@ -26,17 +26,21 @@ export type Query = Record<string, string | number | boolean | undefined>;
 
 export class Transport {
   private readonly root: string;
+  /** The service's public URL: /sso/* lives beside /api/v1, not under it. */
+  readonly serviceRoot: string;
   private readonly fetcher: typeof fetch;
 
   constructor(private readonly options: TransportOptions) {
     // Accept the service's public URL or the API root itself.
     const base = options.baseUrl.replace(/\/+$/, '');
     this.root = base.endsWith('/api/v1') ? base : `${base}/api/v1`;
+    this.serviceRoot = this.root.slice(0, -'/api/v1'.length);
     this.fetcher = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown } = {}): Promise<T> {
-    const url = new URL(this.root + path);
+  /** `path` is below /api/v1, or below the public URL with `outsideApi` (the /sso routes). */
+  async request<T>(method: string, path: string, options: { query?: Query; body?: unknown; outsideApi?: boolean } = {}): Promise<T> {
+    const url = new URL((options.outsideApi ? this.serviceRoot : this.root) + path);
     for (const [key, value] of Object.entries(options.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     const headers: Record<string, string> = { authorization: `Bearer ${this.options.apiKey}`, accept: 'application/json' };
     if (options.body !== undefined) headers['content-type'] = 'application/json';

@@ -20,7 +20,9 @@ import type {
   Organization,
   Page,
   PollOptions,
+  PortalLink,
   RotatedToken,
+  SsoProfile,
   UserFilters,
   WebhookEndpoint,
 } from './types.js';
@@ -72,6 +74,25 @@ export class ScimitarClient {
     /** Needs a global API key. */
     create: (input: { name: string }): Promise<Organization> => this.http.request('POST', '/organizations', { body: input }),
     get: (id: string): Promise<Organization> => this.http.request('GET', `/organizations/${seg(id)}`),
+    /** A single-use setup link for the organization's IT administrator (default 24 h); the URL is shown only here. */
+    createPortalLink: (id: string, input: { expiresInHours?: number } = {}): Promise<PortalLink> =>
+      this.http.request('POST', `/organizations/${seg(id)}/portal-links`, { body: input }),
+  };
+
+  /** SAML single sign-on, handed over like OAuth 2.0 (docs/sso.md). */
+  readonly sso = {
+    /** Where to send the browser to sign in: `organization` is an id or an email domain; `redirectUri` must be registered on the connection. */
+    authorizeUrl: (input: { organization: string; redirectUri: string; state: string; connection?: string; loginHint?: string }): string => {
+      const url = new URL(`${this.http.serviceRoot}/sso/authorize`);
+      url.searchParams.set('organization', input.organization);
+      url.searchParams.set('redirect_uri', input.redirectUri);
+      url.searchParams.set('state', input.state);
+      if (input.connection) url.searchParams.set('connection', input.connection);
+      if (input.loginHint) url.searchParams.set('login_hint', input.loginHint);
+      return url.toString();
+    },
+    /** Exchanges the `code` your redirect URI received (single use, 60 s) for the signed-in user's profile. */
+    exchangeCode: (code: string): Promise<SsoProfile> => this.http.request('POST', '/sso/token', { body: { code }, outsideApi: true }),
   };
 
   readonly directories = {

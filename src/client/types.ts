@@ -101,3 +101,27 @@ export interface CreatedWebhookEndpoint {
 }
 
 export type CreateDirectoryInput = { organizationId?: string; provider: Provider; name?: string };
+
+/** A setup link (POST /organizations/{id}/portal-links): `url` is shown only in this answer. */
+export interface PortalLink {
+  id: string;
+  organizationId: string;
+  url: string;
+  expiresAt: string;
+}
+
+/** The signed-in user, as POST /sso/token returns it. */
+export interface SsoProfile {
+  userId: string;
+  directoryId: string;
+  organizationId: string;
+  connectionId: string;
+  subject: string;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  groups: string[];
+  roles: string[];
+  rawAttributes: Record<string, string[]>;
+  provisioning: 'created' | 'updated' | 'linked' | 'unchanged';
+}

@@ -9,5 +9,6 @@ import { groupsRoutes } from './pages/groups.js';
 import { webhookRoutes } from './pages/webhooks.js';
 import { requestLogRoutes } from './pages/request-log.js';
 import { mappingRoutes } from './pages/mapping.js';
+import { ssoRoutes } from './pages/sso.js';
 
-export const PORTAL_ROUTES: readonly PortalRoute[] = [...organizationRoutes, ...setupRoutes, ...credentialsRoutes, ...consoleRoutes, ...webhookRoutes, ...usersRoutes, ...groupsRoutes, ...requestLogRoutes, ...mappingRoutes];
+export const PORTAL_ROUTES: readonly PortalRoute[] = [...organizationRoutes, ...setupRoutes, ...credentialsRoutes, ...consoleRoutes, ...webhookRoutes, ...usersRoutes, ...groupsRoutes, ...requestLogRoutes, ...mappingRoutes, ...ssoRoutes];

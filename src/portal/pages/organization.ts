@@ -1,8 +1,10 @@
 /**
  * An organization's home: its directory connections with their health, the provider picker
- * that starts a new connection, and (console only) the setup links sent to its IT administrator.
+ * that starts a new connection, its single sign-on (SAML) connections, and (console only) the
+ * setup links sent to its IT administrator.
  */
 import { createDirectoryWithoutToken } from '../../app/admin/create-directory.js';
+import { listSsoConnections } from '../../app/sso/connections.js';
 import { issuePortalLink } from '../../app/portal/portal-links.js';
 import { PROVIDERS, type Provider } from '../../domain/model.js';
 import { ServiceError } from '../../domain/errors.js';
@@ -36,6 +38,8 @@ async function organizationHome(page: PageContext, extra: HtmlValue = ''): Promi
     }),
   );
   const links = page.viewer.isConsole ? await ctx.store.portal.listLinks(organization.id) : [];
+  const ssoConnections = await listSsoConnections(ctx, { organizationId: organization.id });
+  const sso = (sub = '') => paths.org(organization.id, `/sso${sub}`);
   return page.page(
     organization.name,
     html`<h1>${organization.name}</h1>
@@ -55,6 +59,13 @@ ${PROVIDER_CHOICES.map(
 <button type="submit">Configure</button>
 </form>
 </div>
+<h2>Single sign-on</h2>
+${ssoConnections.length === 0
+  ? html`<p>No SAML connection yet: people cannot sign in with their identity provider. <a href="${sso('#add')}">Add a SAML connection</a></p>`
+  : html`<ul class="plain">${ssoConnections.map(
+      (c) => html`<li><a href="${sso(`/${encodeURIComponent(c.id)}`)}">${c.name}</a> ${c.status === 'active' ? badge('Active', 'ok') : badge('Inactive', 'muted')} <span class="hint mono">${c.idpEntityId}</span></li>`,
+    )}</ul>
+<p><a href="${sso()}">Single sign-on settings</a> · <a href="${sso('#add')}">Add a SAML connection</a></p>`}
 ${page.viewer.isConsole ? setupLinks(page, links) : ''}`,
     { crumbs: page.viewer.isConsole ? [{ href: paths.console(), label: 'Console' }] : [] },
   );
