@@ -161,6 +161,26 @@ for (const dialect of await dialects()) {
       assert.match(list, /No sign-in yet/);
     });
 
+    test('the Add form shows the ACS URL and Audience URI first (Okta asks for them before its metadata exists), and the connection keeps them', async () => {
+      const form = await portal.get(`${base}/sso`);
+      const reserved = /name="connection_id" value="(sso_[0-9a-z]{26})"/.exec(form.html)?.[1];
+      assert.ok(reserved, 'the form carries a reserved connection id');
+      const shownAcs = copyValue(form.html, 'add-acs-url');
+      const shownEntityId = copyValue(form.html, 'add-entity-id-sp');
+      assert.equal(shownAcs, `${world.url}/sso/acs/${reserved}`);
+      assert.equal(shownEntityId, `${world.url}/sso/metadata/${reserved}`);
+      const created = await portal.post(`${base}/sso/connections`, { _csrf: portal.csrf, connection_id: reserved, source: 'xml', metadataXml: world.idp.metadataXml(), redirectUrls: APP_CALLBACK });
+      assert.equal(created.status, 303, created.html);
+      const view = await world.app.scimitar.sso.getConnection({ connectionId: reserved });
+      assert.equal(view.sp.acsUrl, shownAcs, 'what Okta was given is what the ACS checks');
+      assert.equal(view.sp.spEntityId, shownEntityId);
+      const again = await portal.post(`${base}/sso/connections`, { _csrf: portal.csrf, connection_id: reserved, source: 'xml', metadataXml: world.idp.metadataXml(), redirectUrls: APP_CALLBACK });
+      assert.equal(again.status, 409, 'a second submit of the same form creates nothing');
+      const forged = await portal.post(`${base}/sso/connections`, { _csrf: portal.csrf, connection_id: 'sso_../../x', source: 'xml', metadataXml: world.idp.metadataXml() });
+      assert.equal(forged.status, 400);
+      await world.app.scimitar.sso.deleteConnection({ connectionId: reserved });
+    });
+
     test('a connection from a metadata URL, then "Read from URL" again shows the certificate Okta added, and Remove drops the old one', async () => {
       const created = await add({ source: 'url', metadataUrl: metadata.url, name: 'Okta (URL)' });
       assert.equal(created.status, 303, created.html);

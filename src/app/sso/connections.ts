@@ -28,6 +28,12 @@ export interface SsoIdpFields {
 
 export interface CreateSsoConnectionInput {
   organizationId: string;
+  /**
+   * The id to use, reserved earlier with reserveSsoConnectionId: the portal shows the ACS URL and
+   * Audience URI (which contain it) before the IdP's metadata exists, because Okta's wizard asks
+   * for them first. Default: a new id.
+   */
+  id?: string;
   name?: string;
   /** Exactly one of metadataUrl, metadataXml and fields. */
   metadataUrl?: string;
@@ -41,6 +47,15 @@ export interface CreateSsoConnectionInput {
   redirectUrls?: string[];
   /** One of redirectUrls: where an IdP-initiated sign-in lands by default. */
   defaultRedirectUrl?: string | null;
+}
+
+/** A connection id for a connection not created yet (see CreateSsoConnectionInput.id). */
+export const reserveSsoConnectionId = (ctx: AppContext): string => ctx.ids.next('sso');
+
+/** Reserved ids have our format only: they end up in URLs and must not collide with another shape. */
+function checkReservedId(id: unknown): string {
+  if (typeof id !== 'string' || !/^sso_[0-9a-z]{26}$/.test(id)) throw invalid('id must be an id reserved for a new connection (sso_ followed by 26 characters)');
+  return id;
 }
 
 export interface SsoConnectionPatch {
@@ -359,7 +374,8 @@ export async function createSsoConnection(ctx: AppContext, input: CreateSsoConne
 
   const provider = guessProvider(idp);
   const connectionName = name ?? defaultName(provider, idp);
-  const id = ctx.ids.next('sso');
+  const id = input.id === undefined ? ctx.ids.next('sso') : checkReservedId(input.id);
+  if (input.id !== undefined && (await ctx.store.sso.findConnection(id))) throw new ServiceError('uniqueness_conflict', 'this connection was already created; open it from the list');
   const now = ctx.clock.now();
   const sp = await generateSelfSignedKeyPair(spCommonName(ctx), {
     notBefore: new Date(now.getTime() - 60 * 60_000),

@@ -74,10 +74,9 @@ ${attributeRow('lastName', 'user.lastName', 'saml-attr-last')}
     },
     {
       id: 'okta-saml-metadata',
-      title: "Give us Okta's metadata",
-      body: html`<p>On the app's ${ui('Sign On')} tab, under ${ui('SAML 2.0')} and ${ui('Metadata details')}, copy the ${ui('Metadata URL')}.
-Paste it in ${link(input.settingsHref, 'this connection’s settings')} and click ${ui('Read from URL')}. If your network cannot reach Okta from here, open the URL, save the page as an <code>.xml</code> file and use ${ui('Upload metadata XML')} instead.</p>
-<p>When Okta rotates its signing certificate, click ${ui('Read from URL')} again: both certificates are trusted while Okta switches over.</p>`,
+      title: "Keep Okta's metadata current",
+      body: html`<p>This connection already holds the Okta app's entity ID, SSO URL and signing certificate, read when it was added (from the ${ui('Metadata URL')} on the app's ${ui('Sign On')} tab, or its XML).</p>
+<p>When Okta rotates its signing certificate, update the connection in ${link(input.settingsHref, 'its settings')}: ${ui('Read from URL')} again for a connection made from the metadata URL, or add the new certificate (PEM). While both certificates are listed, both are trusted, so sign-ins continue while Okta switches over; remove the old one afterwards.</p>`,
     },
     {
       id: 'okta-saml-assign',

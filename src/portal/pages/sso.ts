@@ -7,11 +7,12 @@
  * The connection's own pages are in sso-connection.ts (Setup) and sso-attempts.ts (Sign-in log);
  * this module registers all of them (`ssoRoutes`).
  */
-import { createSsoConnection, getSsoSettings, listSsoAttempts, listSsoConnections, ssoConnectionView, updateSsoSettings, type CreateSsoConnectionInput } from '../../app/sso/connections.js';
+import { createSsoConnection, reserveSsoConnectionId, getSsoSettings, listSsoAttempts, listSsoConnections, ssoConnectionView, updateSsoSettings, type CreateSsoConnectionInput } from '../../app/sso/connections.js';
 import { ServiceError, isServiceError } from '../../domain/errors.js';
 import type { SsoAttempt, SsoConnection, SsoPolicy } from '../../domain/sso.js';
 import type { HttpResponse } from '../../http/types.js';
-import { badge, notice, time } from '../components.js';
+import { badge, copyField, notice, time } from '../components.js';
+import { spUrlsOf, SSO_NAME_ID_FORMAT } from '../../app/sso/sign-in-values.js';
 import { html, type Html, type HtmlValue } from '../html.js';
 import { orgScope, type PageContext, type PortalRoute } from '../page-context.js';
 import { findAttempts, ssoAttemptsRoutes } from './sso-attempts.js';
@@ -20,6 +21,8 @@ import { certificateName, certificateValidity, certificatesOf, connectionHref, c
 
 /** The "Add a SAML connection" form as typed (kept when it is refused). */
 export interface AddConnectionForm {
+  /** The id reserved for the connection being added: its ACS URL and Audience URI are shown before it exists. */
+  connectionId: string;
   name: string;
   redirectUrls: string;
   allowIdpInitiated: boolean;
@@ -31,7 +34,7 @@ export interface AddConnectionForm {
   certificate: string;
 }
 
-const EMPTY_ADD: AddConnectionForm = { name: '', redirectUrls: '', allowIdpInitiated: false, defaultRedirectUrl: '', metadataUrl: '', metadataXml: '', ssoUrl: '', entityId: '', certificate: '' };
+const EMPTY_ADD: AddConnectionForm = { connectionId: '', name: '', redirectUrls: '', allowIdpInitiated: false, defaultRedirectUrl: '', metadataUrl: '', metadataXml: '', ssoUrl: '', entityId: '', certificate: '' };
 
 interface PolicyForm {
   policy: SsoPolicy;
@@ -131,14 +134,22 @@ ${POLICY_CHOICES.map(
 }
 
 function addForm(page: PageContext, add: AddConnectionForm): Html {
+  // The id is reserved now so Okta's wizard, which asks for our URLs first, can have them.
+  const connectionId = /^sso_[0-9a-z]{26}$/.test(add.connectionId) ? add.connectionId : reserveSsoConnectionId(page.ctx);
+  const urls = spUrlsOf(page.ctx.settings, connectionId);
   return html`<section class="panel" id="add" aria-labelledby="add-h">
 <h2 id="add-h">Add a SAML connection</h2>
 <ol class="hint">
-<li>In Okta, create the SAML 2.0 app (<strong>Applications</strong> &gt; <strong>Applications</strong> &gt; <strong>Create App Integration</strong> &gt; <strong>SAML 2.0</strong>). If it asks for the Single sign-on URL and Audience URI before you have ours, enter <code>https://example.com</code> in both for now.</li>
-<li>Give us its details below, one of three ways. We read its entity ID, SSO URL and signing certificate.</li>
-<li>We then show the exact values to enter back in Okta, with a Copy button each, and the steps.</li>
+<li>In Okta, create the SAML 2.0 app (<strong>Applications</strong> &gt; <strong>Applications</strong> &gt; <strong>Create App Integration</strong> &gt; <strong>SAML 2.0</strong>). On <strong>Configure SAML</strong>, paste these two values, set <strong>Name ID format</strong> to <strong>EmailAddress</strong> and add the attribute statements <code>email</code>, <code>firstName</code>, <code>lastName</code>:</li>
 </ol>
-<form method="post" action="${ssoHref(page, '/connections')}"><input type="hidden" name="_csrf" value="${page.viewer.csrfToken}">
+${copyField('Single sign-on URL (ACS URL)', urls.acsUrl, 'add-acs-url')}
+${copyField('Audience URI (SP Entity ID)', urls.entityId, 'add-entity-id-sp')}
+<p class="hint">Name ID format: <code>${SSO_NAME_ID_FORMAT}</code>. After the connection is saved, its page lists every value and step again.</p>
+<ol class="hint" start="2">
+<li>Give us the Okta app's details below, one of three ways. We read its entity ID, SSO URL and signing certificate.</li>
+<li>We then show the remaining values to enter in Okta (Default RelayState, optional groups), with a Copy button each.</li>
+</ol>
+<form method="post" action="${ssoHref(page, '/connections')}"><input type="hidden" name="_csrf" value="${page.viewer.csrfToken}"><input type="hidden" name="connection_id" value="${connectionId}">
 <label for="add-name">Name <span class="hint">(optional; “Okta” when the metadata is Okta's)</span></label>
 <input id="add-name" name="name" type="text" maxlength="200" value="${add.name}">
 <label for="add-redirects">Redirect URLs of the app <span class="hint">(where a sign-in may return, one per line, exactly as the app's developer gave them; you can add them later)</span></label>
@@ -181,6 +192,7 @@ function addForm(page: PageContext, add: AddConnectionForm): Html {
 function readAddForm(form: URLSearchParams): AddConnectionForm {
   const text = (name: string) => form.get(name) ?? '';
   return {
+    connectionId: text('connection_id').trim(),
     name: text('name').trim(),
     redirectUrls: text('redirectUrls'),
     allowIdpInitiated: text('allowIdpInitiated') === '1',
@@ -217,6 +229,7 @@ function createInput(organizationId: string, add: AddConnectionForm, source: Sou
   if (source === undefined) throw new ServiceError('invalid_value', 'Give your identity provider’s details one of the three ways: its metadata URL, its metadata XML, or the values typed in.');
   const common = {
     organizationId,
+    ...(add.connectionId ? { id: add.connectionId } : {}),
     ...(add.name ? { name: add.name } : {}),
     redirectUrls: listOf(add.redirectUrls),
     allowIdpInitiated: add.allowIdpInitiated,
