@@ -2,19 +2,10 @@
  * A directory's connection health in words, from its SCIM request log: waiting for the first
  * request, connected (last request at ...), or failing (N errors in the last hour).
  */
+import type { RequestLogSummary } from '../app/ports.js';
 import type { Directory } from '../domain/model.js';
 import { relativeTime, type Tone } from './components.js';
 
-/** What the request log says about the last hour (store: RequestLog.summary). */
-export interface RequestLogSummary {
-  total: number;
-  lastRequestAt: string | null;
-  lastStatus: number | null;
-  lastClientIp: string | null;
-  requestsSince: number;
-  errorsSince: number;
-  lastErrorAt: string | null;
-}
 
 export interface Health {
   tone: Tone;

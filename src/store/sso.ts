@@ -290,6 +290,20 @@ export function createSsoRepository({ db, dialect }: RepoContext): SsoRepository
       let query = db.selectFrom('sso_attempts').selectAll().where('connection_id', '=', connectionId);
       if (options.failuresOnly) query = query.where('outcome', '=', 'failed');
       if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
+      const search = options.search?.trim();
+      if (search) {
+        // A reference is read aloud or retyped: compare without dashes and case. Substring tests
+        // (instr/strpos), not LIKE, so the text is matched literally.
+        const reference = search.toUpperCase().replace(/[^0-9A-Z]/g, '');
+        query = query.where((eb) =>
+          eb.or([
+            ...(reference.length >= 4 ? [dialect.contains(eb.fn<string>('replace', [eb.ref('correlation_id'), eb.val('-'), eb.val('')]), reference)] : []),
+            eb('id', '=', search),
+            eb('user_id', '=', search),
+            dialect.contains(eb.fn<string | null>('lower', [eb.ref('subject')]), search.toLowerCase()),
+          ]),
+        );
+      }
       const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
       return rows.map(attemptFromRow);
     },

@@ -514,12 +514,13 @@ export async function deleteSsoConnection(ctx: AppContext, input: { organization
 /** Sign-in attempts of a connection, newest first; `beforeId` continues after the last id of a page. */
 export async function listSsoAttempts(
   ctx: AppContext,
-  input: { organizationId: string; connectionId: string; failuresOnly?: boolean; limit?: number; beforeId?: string },
+  input: { organizationId: string; connectionId: string; failuresOnly?: boolean; limit?: number; beforeId?: string; search?: string },
 ): Promise<SsoAttempt[]> {
   const connection = await getSsoConnection(ctx, input);
   const limit = input.limit ?? 50;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw invalid(`limit must be an integer from 1 to 1000 (got ${limit})`);
-  return ctx.store.sso.listAttempts(connection.id, { limit, failuresOnly: input.failuresOnly ?? false, beforeId: input.beforeId });
+  if (input.search !== undefined && input.search.length > 320) throw invalid('search must be at most 320 characters');
+  return ctx.store.sso.listAttempts(connection.id, { limit, failuresOnly: input.failuresOnly ?? false, beforeId: input.beforeId, search: input.search });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -56,7 +56,11 @@ export interface SsoRepository {
   consumeCode(codeSha256: string, now: string): Promise<SsoCodeRecord | undefined>;
 
   recordAttempt(attempt: SsoAttempt): Promise<void>;
-  listAttempts(connectionId: string, options: { limit: number; failuresOnly?: boolean; beforeId?: string }): Promise<SsoAttempt[]>;
+  /**
+   * Newest first. `search` matches the correlation id (whole or 4+ characters of it, dashes and
+   * case ignored), the attempt or user id exactly, or a part of the subject (case-insensitive).
+   */
+  listAttempts(connectionId: string, options: { limit: number; failuresOnly?: boolean; beforeId?: string; search?: string }): Promise<SsoAttempt[]>;
 
   /** Removes expired requests, replay entries, codes, and attempts older than `attemptsBefore`. */
   purgeExpired(now: string, attemptsBefore: string): Promise<number>;
