@@ -58,7 +58,10 @@ export async function handleUserRoute(r: ScimRoute, input: RouteInput): Promise<
     if (r.action === 'create') {
       const user = await users.createUser(ctx, directory, input.json());
       const projection = projectionFrom(input);
-      return resourceResponse(201, applyProjection(toScimUser(user, baseUrl, []), projection), user.version, `${baseUrl}/Users/${user.id}`);
+      // A new user (version 1) is in no group yet. A user adopted from SSO sign-in (a later version)
+      // may be: its groups are left out, as in PUT and PATCH responses, rather than shown empty.
+      const groups = user.version === 1 ? [] : undefined;
+      return resourceResponse(201, applyProjection(toScimUser(user, baseUrl, groups), projection), user.version, `${baseUrl}/Users/${user.id}`);
     }
     const query = listQueryFrom(input, r.action === 'search');
     const withGroups = wantsAttribute(query.projection, 'groups');

@@ -101,6 +101,10 @@ for (const { name, skip } of await dialects()) {
       assert.equal(created.body.title, 'Engineer');
       assert.deepEqual(created.body.name, body['name']);
       assert.equal(created.body.password, undefined);
+      assert.equal(created.body.groups, undefined, 'an adopted user may already be in groups: not shown as empty');
+      const elsewhere = await server.newDirectory();
+      const fresh = await elsewhere.client.post('/Users', oktaUser('new.person@example.com'));
+      assert.deepEqual(fresh.body.groups, [], 'a new user is in no group');
 
       // One row, now SCIM-managed: replace semantics, externalId set, version bumped.
       const rows = await liveUsers(directoryId);
