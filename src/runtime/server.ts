@@ -73,8 +73,8 @@ export async function startServer(config: Readonly<Config>): Promise<RunningServ
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host}:${port}`;
   logger.info(
-    { url, publicUrl: config.publicUrl, database: scimitar.databaseDescription },
-    `Scimitar listening on ${url} (public URL ${config.publicUrl}) using ${scimitar.databaseDescription}`,
+    { url, publicUrl: config.publicUrl, database: scimitar.databaseDescription, console: `${config.publicUrl}/portal/login` },
+    `Scimitar listening on ${url} (public URL ${config.publicUrl}) using ${scimitar.databaseDescription}; developer console at ${config.publicUrl}/portal/login`,
   );
 
   let closing: Promise<void> | undefined;

@@ -33,7 +33,7 @@ test('serve logs where it listens and which database it uses, then stops cleanly
     const line = output.split('\n').find((l) => l.includes('Scimitar listening'));
     assert.ok(line, output);
     const entry = JSON.parse(line);
-    assert.equal(entry.msg, `Scimitar listening on http://127.0.0.1:${port} (public URL http://localhost:${port}) using SQLite at ${db.url.slice('sqlite:'.length)}`);
+    assert.equal(entry.msg, `Scimitar listening on http://127.0.0.1:${port} (public URL http://localhost:${port}) using SQLite at ${db.url.slice('sqlite:'.length)}; developer console at http://localhost:${port}/portal/login`);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     const unknown = await fetch(`http://127.0.0.1:${port}/nothing-here`);
