@@ -121,8 +121,10 @@ export function createSsoRepository({ db, dialect }: RepoContext): SsoRepository
       await db.deleteFrom('sso_attempts').where('connection_id', '=', id).execute();
       return true;
     },
-    async findConnection(id) {
-      const row = await db.selectFrom('sso_connections').selectAll().where('id', '=', id).executeTakeFirst();
+    async findConnection(id, options) {
+      let query = db.selectFrom('sso_connections').selectAll().where('id', '=', id);
+      if (options?.forUpdate && dialect.supportsForUpdate) query = query.forUpdate();
+      const row = await query.executeTakeFirst();
       return row ? connectionFromRow(row) : undefined;
     },
     async listConnections(organizationId) {

@@ -425,7 +425,8 @@ export async function updateSsoConnection(
 ): Promise<SsoConnection> {
   const patch = input.patch;
   return ctx.store.transaction(async (tx) => {
-    const current = await tx.sso.findConnection(input.connectionId);
+    // Locked: two concurrent changes (say, adding a certificate and editing the redirect URLs) apply one after the other.
+    const current = await tx.sso.findConnection(input.connectionId, { forUpdate: true });
     if (!current || current.organizationId !== input.organizationId) throw new ServiceError('not_found', `SSO connection ${input.connectionId} does not exist`);
     const next: SsoConnection = { ...current, idpCertificates: [...current.idpCertificates], redirectUrls: [...current.redirectUrls] };
     if (patch.name !== undefined) next.name = checkName(patch.name);
@@ -479,7 +480,7 @@ export async function refreshSsoMetadata(
   }
   const idp = await fetchMetadata(ctx, before.metadataUrl, before.idpEntityId);
   return ctx.store.transaction(async (tx) => {
-    const current = (await tx.sso.findConnection(before.id)) ?? before;
+    const current = (await tx.sso.findConnection(before.id, { forUpdate: true })) ?? before;
     if (current.organizationId !== input.organizationId) throw new ServiceError('not_found', `SSO connection ${input.connectionId} does not exist`);
     const fingerprints = (certs: string[]) => certs.map((c) => certificateFingerprint(c));
     const was = fingerprints(current.idpCertificates);

@@ -29,8 +29,8 @@ export interface SsoRepository {
   insertConnection(connection: SsoConnection): Promise<void>;
   updateConnection(connection: SsoConnection): Promise<void>;
   deleteConnection(organizationId: string, id: string): Promise<boolean>;
-  /** By id alone: the ACS and metadata URLs name only the connection. */
-  findConnection(id: string): Promise<SsoConnection | undefined>;
+  /** By id alone: the ACS and metadata URLs name only the connection. `forUpdate` locks the row (PostgreSQL) until the transaction ends. */
+  findConnection(id: string, options?: { forUpdate?: boolean }): Promise<SsoConnection | undefined>;
   listConnections(organizationId: string): Promise<SsoConnection[]>;
 
   getPolicy(organizationId: string): Promise<SsoPolicy | undefined>;
