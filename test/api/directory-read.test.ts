@@ -5,13 +5,9 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { KyselyPlugin } from 'kysely';
-import { createScimitar, type Scimitar } from '../../src/runtime/create-scimitar.js';
-import { openDatabase } from '../../src/store/open-database.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { startCountedServer, type CountedServer } from '../support/counted-server.js';
 import { ENTERPRISE_URN, GROUP_URN, PATCH_OP, ScimClient, USER_URN, oktaUser } from '../support/scim-client.js';
 import { api, errorCode, newTenant, type RawApi, type Tenant } from './helpers.js';
 
@@ -161,36 +157,18 @@ for (const { name, skip } of await dialects()) {
   });
 
   describe(`directory read API query count on ${name}`, { skip }, () => {
-    let database: TestDatabase;
-    let scimitar: Scimitar;
-    let httpServer: http.Server;
-    let queries = 0;
+    let counted: CountedServer;
 
     before(async () => {
-      database = await createTestDatabase(name);
-      const opened = openDatabase(database.url);
-      const counter: KyselyPlugin = {
-        transformQuery: (args) => {
-          queries++;
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      };
-      scimitar = await createScimitar({ database: { ...opened, db: opened.db.withPlugin(counter) }, publicUrl: 'http://127.0.0.1', maintenance: false, delivery: { enabled: false } });
-      httpServer = http.createServer(scimitar.node);
-      await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+      counted = await startCountedServer(name);
     });
-    after(async () => {
-      await new Promise((resolve) => httpServer?.close(resolve));
-      await scimitar?.close();
-      await database?.drop();
-    });
+    after(() => counted?.close());
 
     test('a page of users costs the same few queries for 5 users as for 60 (groups, roles and managers batched)', async () => {
-      const org = await scimitar.admin.createOrganization({ name: 'Batch' });
-      const created = await scimitar.admin.createDirectory({ organizationId: org.id, provider: 'okta' });
-      const { key } = await scimitar.admin.createApiKey({ organizationId: org.id });
-      const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+      const org = await counted.scimitar.admin.createOrganization({ name: 'Batch' });
+      const created = await counted.scimitar.admin.createDirectory({ organizationId: org.id, provider: 'okta' });
+      const { key } = await counted.scimitar.admin.createApiKey({ organizationId: org.id });
+      const url = counted.url;
       const scim = new ScimClient(`${url}/scim/v2/${created.directory.id}`, created.token);
       const userIds: string[] = [];
       for (let i = 0; i < 60; i++) {
@@ -205,14 +183,14 @@ for (const { name, skip } of await dialects()) {
       const path = `/directories/${created.directory.id}/users`;
       await client.get(`${path}?limit=1`); // records the key's last use, which happens once a minute
       // The SCIM request log is written in the background: flush it now so it is not counted.
-      await scimitar.admin.requestLog({ directoryId: created.directory.id, limit: 1 });
+      await counted.scimitar.admin.requestLog({ directoryId: created.directory.id, limit: 1 });
       const cost = async (limit: number) => {
-        queries = 0;
+        counted.queries = 0;
         const page = await client.get(`${path}?limit=${limit}`);
         assert.equal(page.status, 200);
         assert.equal(page.body.data.length, limit);
         assert.ok(page.body.data.slice(1).every((u: { manager: { id: string }; groups: unknown[] }) => u.manager.id === userIds[0] && u.groups.length === 3));
-        return queries;
+        return counted.queries;
       };
       const small = await cost(5);
       const large = await cost(60);

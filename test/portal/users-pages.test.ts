@@ -7,13 +7,10 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { KyselyPlugin } from 'kysely';
-import { createScimitar, type Scimitar } from '../../src/runtime/create-scimitar.js';
-import { openDatabase } from '../../src/store/open-database.js';
-import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
+import type { Scimitar } from '../../src/runtime/create-scimitar.js';
+import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { startCountedServer, type CountedServer } from '../support/counted-server.js';
 import { ENTERPRISE_URN, ScimClient, USER_URN, oktaUser } from '../support/scim-client.js';
 import { DEACTIVATE, createUsers, oktaGroup, patchOp } from '../conformance/okta/okta.js';
 
@@ -330,36 +327,18 @@ for (const { name, skip } of await dialects()) {
 
 for (const { name, skip } of await dialects()) {
   describe(`portal users and groups pages query count on ${name}`, { skip }, () => {
-    let database: TestDatabase;
-    let scimitar: Scimitar;
-    let httpServer: http.Server;
-    let queries = 0;
+    let counted: CountedServer;
 
     before(async () => {
-      database = await createTestDatabase(name);
-      const opened = openDatabase(database.url);
-      const counter: KyselyPlugin = {
-        transformQuery: (args) => {
-          queries++;
-          return args.node;
-        },
-        transformResult: async (args) => args.result,
-      };
-      scimitar = await createScimitar({ database: { ...opened, db: opened.db.withPlugin(counter) }, publicUrl: 'http://127.0.0.1', maintenance: false, delivery: { enabled: false } });
-      httpServer = http.createServer(scimitar.node);
-      await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
+      counted = await startCountedServer(name);
     });
-    after(async () => {
-      await new Promise((resolve) => httpServer?.close(resolve));
-      await scimitar?.close();
-      await database?.drop();
-    });
+    after(() => counted?.close());
 
     test('a page costs the same few queries for 5 rows as for 50 (groups, roles and member counts batched)', async () => {
-      const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
-      const org = await scimitar.admin.createOrganization({ name: 'Counted' });
-      const created = await scimitar.admin.createDirectory({ organizationId: org.id, provider: 'okta' });
-      await scimitar.admin.updateDirectorySettings({ directoryId: created.directory.id, settings: { roles: { prefix: 'App_', mappings: [] } } });
+      const url = counted.url;
+      const org = await counted.scimitar.admin.createOrganization({ name: 'Counted' });
+      const created = await counted.scimitar.admin.createDirectory({ organizationId: org.id, provider: 'okta' });
+      await counted.scimitar.admin.updateDirectorySettings({ directoryId: created.directory.id, settings: { roles: { prefix: 'App_', mappings: [] } } });
       const scim = new ScimClient(`${url}${new URL(created.scimBaseUrl).pathname}`, created.token);
       const managed = () => ({ schemas: [USER_URN, ENTERPRISE_URN], [ENTERPRISE_URN]: { manager: { value: '00uboss' } } });
       const [boss] = await createUsers(scim, ['boss@acme.example'], 1, () => ({ externalId: '00uboss' }));
@@ -373,19 +352,19 @@ for (const { name, skip } of await dialects()) {
         groups[groupName] = group.body.id;
       }
       // The SCIM request log is written in the background: write it now so it is not counted.
-      await scimitar.admin.requestLog({ directoryId: created.directory.id, limit: 1 });
-      const portal = await signIn({ url, scimitar }, org.id);
+      await counted.scimitar.admin.requestLog({ directoryId: created.directory.id, limit: 1 });
+      const portal = await signIn({ url, scimitar: counted.scimitar }, org.id);
       const dir = `/portal/o/${org.id}/d/${created.directory.id}`;
       /** Queries of one GET of `path`, which must link to `links` user pages. */
       const cost = async (path: string, links: number) => {
         const warm = await portal.get(path); // writes the buffered SCIM request log: not counted
         assert.equal(warm.status, 200, warm.body);
-        queries = 0;
+        counted.queries = 0;
         const page = await portal.get(path);
-        const counted = queries;
+        const spent = counted.queries;
         assert.equal(page.status, 200, page.body);
         assert.equal(linkedUserIds(page.body, `${dir}/users`).length, links, path);
-        return counted;
+        return spent;
       };
       const usersSmall = await cost(`${dir}/users?q=small`, 5);
       const usersBig = await cost(`${dir}/users?q=big`, 50);
