@@ -12,6 +12,8 @@ import type { Clock } from '../../src/domain/clock.js';
 import { createScimitar, type Scimitar } from '../../src/runtime/create-scimitar.js';
 import { createTestDatabase, dialects, type TestDatabase } from '../support/databases.js';
 import { oktaUser } from '../support/scim-client.js';
+import { createTestIdp } from '../support/saml-idp.js';
+import { testKeys } from '../support/sso.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 class FakeClock implements Clock {
@@ -174,6 +176,7 @@ for (const { name, skip } of await dialects()) {
     test('the console lists organizations with their directories, user counts and health, escaped', async () => {
       const a = await tenant('Acme <b>Corp</b>', 2);
       const b = await tenant('Beta Ltd');
+      const sso = await scimitar.sso.createConnection({ organizationId: a.organizationId, name: 'Okta <SSO>', metadataXml: createTestIdp({ key: testKeys().idp }).metadataXml() });
       const { browser } = await consoleBrowser(base, email);
       const page = await browser.get('/portal/console');
       assert.equal(page.status, 200);
@@ -189,6 +192,10 @@ for (const { name, skip } of await dialects()) {
       assert.match(rowOf(b.directoryId), /<td class="num">0<\/td>/);
       assert.match(rowOf(b.directoryId), /Waiting for Okta/);
       assert.match(page.text, /href="\/portal\/console\/webhooks"/);
+      // Single sign-on connections are listed with their organization, escaped.
+      assert.ok(page.text.includes(`href="/portal/o/${a.organizationId}/sso/${sso.id}"`));
+      assert.ok(page.text.includes(escapeText('Okta <SSO>')));
+      assert.match(page.text, /Single sign-on: no SAML connection/);
     });
 
     test('creating an organization needs the anti-forgery token, then redirects to its page', async () => {

@@ -42,13 +42,16 @@ async function consoleHome(page: PageContext, options: { banner?: HtmlValue; nam
   const organizations = await ctx.store.organizations.list();
   const sections = await Promise.all(
     organizations.map(async (org, i) => {
-      const directories = await ctx.store.directories.listByOrganization(org.id);
+      const [directories, connections] = await Promise.all([ctx.store.directories.listByOrganization(org.id), ctx.store.sso.listConnections(org.id)]);
       const headingId = `org-${i}`;
       return html`<section class="panel org-card" aria-labelledby="${headingId}">
 <h3 id="${headingId}"><a href="${paths.org(org.id)}">${org.name}</a> <span class="hint mono">${org.id}</span></h3>
 ${directories.length === 0
   ? html`<p class="muted">No identity provider connected yet. <a href="${paths.org(org.id)}">Open the organization</a> to create a setup link for its IT administrator, or connect one yourself.</p>`
   : html`<div class="table-wrap"><table><thead><tr><th scope="col">Connection</th><th scope="col">Provider</th><th scope="col">Status</th><th scope="col">Users</th><th scope="col">Health</th></tr></thead><tbody>${await directoryRows(page, org, directories, since)}</tbody></table></div>`}
+<p class="hint">Single sign-on: ${connections.length === 0
+  ? html`no SAML connection. `
+  : html`${connections.map((c, n) => html`${n > 0 ? ', ' : ''}<a href="${paths.org(org.id, `/sso/${encodeURIComponent(c.id)}`)}">${c.name}</a> (${c.status === 'active' ? 'active' : 'inactive'})`)}. `}<a href="${paths.org(org.id, '/sso')}">Manage</a></p>
 </section>`;
     }),
   );
