@@ -5,25 +5,16 @@
  */
 import { sql } from 'kysely';
 import type { DirectoryReadRepository } from '../app/directory/read-port.js';
-import type { DirectoryEvent, EventType } from '../domain/events.js';
+import type { DirectoryEvent } from '../domain/events.js';
 import { chunks, type RepoContext } from './db-types.js';
 import { fromRow as groupFromRow } from './groups.js';
-import type { EventsTable } from './schema.js';
 import { directoryFromRow } from './tenants.js';
 import { fromRow as userFromRow } from './users.js';
+import { eventFromRow } from './events.js';
 
 /** Directories per UNION ALL statement of eventsAfter: 3 parameters each, far below SQLite's cap. */
 const EVENT_STREAMS_PER_STATEMENT = 50;
 
-const eventFromRow = (row: EventsTable): DirectoryEvent => ({
-  id: row.id,
-  type: row.type as EventType,
-  sequence: Number(row.seq),
-  occurredAt: row.occurred_at,
-  organizationId: row.organization_id,
-  directoryId: row.directory_id,
-  data: JSON.parse(row.data) as DirectoryEvent['data'],
-});
 
 export function createDirectoryReadRepository({ db }: RepoContext): DirectoryReadRepository {
   return {

@@ -8,7 +8,8 @@ import type { DirectoryEvent, EventType, NewEvent } from '../domain/events.js';
 import { chunks, type Executor, type RepoContext } from './db-types.js';
 import type { EventsTable } from './schema.js';
 
-const eventFromRow = (row: EventsTable): DirectoryEvent => ({
+/** An event row as the API, the history and webhooks see it (the stored JSON parsed). */
+export const eventFromRow = (row: EventsTable): DirectoryEvent => ({
   id: row.id,
   type: row.type as EventType,
   sequence: Number(row.seq),

@@ -14,6 +14,7 @@ import { createTestDatabase, dialects, type TestDatabase } from '../support/data
 import { oktaUser } from '../support/scim-client.js';
 import { createTestIdp } from '../support/saml-idp.js';
 import { testKeys } from '../support/sso.js';
+import { PortalClient, startPortalApp } from '../support/portal.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../support/webhook-receiver.js';
 
 class FakeClock implements Clock {
@@ -352,6 +353,32 @@ for (const { name, skip } of await dialects()) {
       assert.equal(on.location, `/portal/console/webhooks/${endpoint.id}?done=enabled`);
       assert.equal((await scimitar.webhooks.get(endpoint.id)).enabled, true);
       assert.equal((await browser.get('/portal/console/webhooks/whk_missing')).status, 404);
+    });
+  });
+}
+
+for (const { name, skip } of await dialects()) {
+  describe(`developer console paging on ${name}`, { skip }, () => {
+    test('the console shows organizations 25 to a page, so its cost stays bounded', async () => {
+      const app = await startPortalApp(name);
+      try {
+        for (let i = 0; i < 30; i++) await app.scimitar.admin.createOrganization({ name: `Paged Org ${String(i).padStart(2, '0')}` });
+        await app.scimitar.admin.createAdminUser({ email: 'pager@example.com', password: 'a long enough password' });
+        const browser = new PortalClient(app.url);
+        assert.equal((await browser.signIn('pager@example.com', 'a long enough password')).status, 303);
+        const cards = (html: string) => (html.match(/class="panel org-card"/g) ?? []).length;
+        const first = await browser.get('/portal/console');
+        assert.equal(cards(first.html), 25);
+        assert.match(first.html, /Page 1 of 2/);
+        assert.ok(first.html.includes('href="/portal/console?page=2"'));
+        assert.ok(first.html.includes('Paged Org 00') && !first.html.includes('Paged Org 25'));
+        const second = await browser.get('/portal/console?page=2');
+        assert.equal(cards(second.html), 5);
+        assert.ok(second.html.includes('Paged Org 29'));
+        assert.equal(cards((await browser.get('/portal/console?page=999')).html), 5, 'a page past the end shows the last');
+      } finally {
+        await app.close();
+      }
     });
   });
 }

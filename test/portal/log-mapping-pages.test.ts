@@ -11,6 +11,7 @@ import { dialects } from '../support/databases.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { oktaUser, type ScimClient } from '../support/scim-client.js';
 import { oktaGroup, userNameLookup } from '../conformance/okta/okta.js';
+import { visibleText as text } from '../support/portal.js';
 
 /** A signed-in browser: the session cookie and the page's anti-forgery token. */
 interface Session {
@@ -75,18 +76,6 @@ async function openSession(server: TestServer, organizationId: string): Promise<
   return session;
 }
 
-/** The page's text as a person reads it: tags removed, entities decoded, spaces collapsed. */
-function text(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
 
 const decode = (value: string) => value.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
 

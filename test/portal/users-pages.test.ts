@@ -13,6 +13,7 @@ import { startTestServer, type TestServer } from '../support/server.js';
 import { startCountedServer, type CountedServer } from '../support/counted-server.js';
 import { ENTERPRISE_URN, ScimClient, USER_URN, oktaUser } from '../support/scim-client.js';
 import { DEACTIVATE, createUsers, oktaGroup, patchOp } from '../conformance/okta/okta.js';
+import { visibleText as textOf } from '../support/portal.js';
 
 interface Portal {
   get(path: string): Promise<{ status: number; body: string }>;
@@ -52,19 +53,6 @@ function cookieValue(headers: Headers, name: string): string | undefined {
   return undefined;
 }
 
-/** The text a person reads: tags removed, entities decoded, spaces collapsed. */
-function textOf(markup: string): string {
-  return markup
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 /** Ids of the users a list links to, in page order. */
 function linkedUserIds(body: string, usersPath: string): string[] {

@@ -4,6 +4,7 @@ import { entraScimGuide } from './entra-scim.js';
 import { genericScimGuide } from './generic-scim.js';
 import { guideFor, type Guide, type GuideInput } from './guide.js';
 import { oktaScimGuide } from './okta-scim.js';
+import { visibleText as text } from '../../../test/support/portal.js';
 
 const TOKEN = 'scimitar_scim_37ThVoaPv4I0xCCN2ANgW4kQ3ovieL5g1QqQ-R6-OSM';
 const BASE_URL = 'https://scim.example.com/scim/v2/dir_01m84f1zqjgbtaezkt5pynz843';
@@ -32,18 +33,6 @@ const GUIDES: [string, Guide][] = [
 /** All markup of a guide, titles included (titles are plain text the page escapes). */
 const markup = (guide: Guide, i: GuideInput): string => guide(i).map((s) => `<h3>${s.title}</h3>${s.body.value}`).join('\n');
 
-/** What the administrator reads: tags dropped, entities decoded, whitespace collapsed. */
-function text(html: string): string {
-  return html
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&#96;/g, '`')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ');
-}
 
 const count = (haystack: string, needle: string): number => haystack.split(needle).length - 1;
 const copyIds = (html: string): string[] => [...html.matchAll(/data-copy="([^"]+)"/g)].map((m) => m[1]!);

@@ -35,13 +35,23 @@ async function directoryRows(page: PageContext, organization: Organization, dire
   );
 }
 
+const ORGANIZATIONS_PER_PAGE = 25;
+
 async function consoleHome(page: PageContext, options: { banner?: HtmlValue; name?: string; status?: number } = {}): Promise<HttpResponse> {
   const { ctx, paths } = page;
   await page.options.flushRequestLog();
   const since = new Date(page.now.getTime() - 3_600_000).toISOString();
   const organizations = await ctx.store.organizations.list();
+  // Each card costs a few queries per directory: a page shows a bounded number of organizations.
+  const pages = Math.max(1, Math.ceil(organizations.length / ORGANIZATIONS_PER_PAGE));
+  const pageNumber = Math.min(pages, Math.max(1, Number.parseInt(page.query.get('page') ?? '1', 10) || 1));
+  const shown = organizations.slice((pageNumber - 1) * ORGANIZATIONS_PER_PAGE, pageNumber * ORGANIZATIONS_PER_PAGE);
+  const pager =
+    pages > 1
+      ? html`<nav class="pager" aria-label="Pages of organizations">${pageNumber > 1 ? html`<a href="${paths.console()}?page=${pageNumber - 1}" rel="prev">Previous</a>` : ''}<span>Page ${pageNumber} of ${pages}</span>${pageNumber < pages ? html`<a href="${paths.console()}?page=${pageNumber + 1}" rel="next">Next</a>` : ''}</nav>`
+      : '';
   const sections = await Promise.all(
-    organizations.map(async (org, i) => {
+    shown.map(async (org, i) => {
       const [directories, connections] = await Promise.all([ctx.store.directories.listByOrganization(org.id), ctx.store.sso.listConnections(org.id)]);
       const headingId = `org-${i}`;
       return html`<section class="panel org-card" aria-labelledby="${headingId}">
@@ -63,7 +73,7 @@ ${options.banner ?? ''}
 <h2>Organizations</h2>
 ${organizations.length === 0
   ? html`<p>No organization yet. Create one for each of your customers below; then send its IT administrator a setup link from the organization's page.</p>`
-  : html`<p class="hint">${organizations.length} ${organizations.length === 1 ? 'organization' : 'organizations'}. Open one to see its connections in detail or to create a setup link for its IT administrator.</p>${sections}`}
+  : html`<p class="hint">${organizations.length} ${organizations.length === 1 ? 'organization' : 'organizations'}. Open one to see its connections in detail or to create a setup link for its IT administrator.</p>${sections}${pager}`}
 <section class="panel" aria-labelledby="create-org-h">
 <h2 id="create-org-h">Create an organization</h2>
 ${postForm(
